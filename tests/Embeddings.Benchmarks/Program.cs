@@ -1,0 +1,12 @@
+// Benchmark entry point: the first argument picks a mode; each mode lives in its own file.
+var modes = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Embeddings.Benchmarks <{string.Join('|', modes.Keys)}> [options]");
+    return 2;
+}
+
+return await run(args[1..]);
