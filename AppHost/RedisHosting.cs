@@ -19,7 +19,8 @@ public static class RedisHosting
     /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString>? AddBestRedis(this IDistributedApplicationBuilder builder, string name)
     {
-        var mode = ChooseMode(builder.Configuration);
+        // A deployment (publish) always describes Redis as a container; the local choice is for runs only.
+        var mode = builder.ExecutionContext.IsPublishMode ? RedisMode.Container : ChooseMode(builder.Configuration);
         Console.WriteLine($"Redis runs as: {mode}");
         return mode switch
         {
@@ -40,7 +41,8 @@ public static class RedisHosting
                 context.Args.Add("--port");
                 context.Args.Add(redis.Endpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--bind");
-                context.Args.Add("127.0.0.1 -::1");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("-::1");
                 context.Args.Add("--save");
                 context.Args.Add("");
                 context.Args.Add("--appendonly");
