@@ -1,10 +1,16 @@
+using Embeddings.Api;
+using Embeddings.Api.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddEmbeddings();
 
 var app = builder.Build();
 
+app.UseEmbeddingsErrors();
 app.MapDefaultEndpoints();
+app.MapEmbeddingsApi();
 
 app.Run();
 

@@ -1,0 +1,41 @@
+using Embeddings.Api.Contracts;
+using Embeddings.Api.Embedding;
+using Embeddings.Api.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Embeddings.Api.Apis;
+
+/// <summary><c>POST /embed/{model}</c>: the native embedding route.</summary>
+public static class EmbedApi
+{
+    public static IEndpointRouteBuilder MapEmbedApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/embed/{model}", EmbedAsync)
+            .WithName("Embed")
+            .WithSummary("Embeds one text or an array of texts with the named model.")
+            .WithTags("Embeddings")
+            .Accepts<EmbedRequest>("application/json")
+            .ProducesEmbeddingProblems()
+            .AddEndpointFilter<EmbeddingRequestMetricsFilter>();
+        return app;
+    }
+
+    public static async Task<Results<Ok<EmbedResponse>, ProblemHttpResult>> EmbedAsync(
+        string model, HttpContext context, RequestBodyReader reader, EmbeddingService embeddings)
+    {
+        EmbeddingRequestMetricsFilter.SetModel(context, model);
+        try
+        {
+            var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.EmbedRequest, context.RequestAborted);
+            var outcome = await embeddings.EmbedAsync(
+                model, request.Inputs, new EmbedSettings(request.Truncate, request.Normalize, request.Prompt), context.RequestAborted);
+
+            EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
+            return TypedResults.Ok(new EmbedResponse(outcome.Model.Id, outcome.Model.Dimensions, outcome.Vectors, new EmbedUsage(outcome.Tokens)));
+        }
+        catch (Exception ex) when (ErrorTable.TryMap(ex, context, out var problem))
+        {
+            return problem;
+        }
+    }
+}

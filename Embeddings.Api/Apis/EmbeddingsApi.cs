@@ -1,0 +1,15 @@
+namespace Embeddings.Api.Apis;
+
+public static class EmbeddingsApi
+{
+    /// <summary>Every route of the service: embeddings, OpenAI compatibility, models and metrics.</summary>
+    public static WebApplication MapEmbeddingsApi(this WebApplication app)
+    {
+        app.MapEmbedApi();
+        app.MapOpenAiApi();
+        app.MapModelsApi();
+        app.MapEmbeddingsMetrics();
+        app.MapOpenApi();
+        return app;
+    }
+}

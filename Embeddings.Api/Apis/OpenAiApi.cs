@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using Embeddings.Api.Contracts;
+using Embeddings.Api.Embedding;
+using Embeddings.Api.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Embeddings.Api.Apis;
+
+/// <summary><c>POST /v1/embeddings</c>: OpenAI's embeddings API, so OpenAI clients work pointed at our base URL.</summary>
+public static class OpenAiApi
+{
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/embeddings", CreateEmbeddingsAsync)
+            .WithName("CreateEmbeddings")
+            .WithSummary("OpenAI-compatible embeddings: float arrays or base64 little-endian float32.")
+            .WithTags("OpenAI")
+            .Accepts<OpenAiEmbeddingRequest>("application/json")
+            .ProducesEmbeddingProblems()
+            .AddEndpointFilter<EmbeddingRequestMetricsFilter>();
+        return app;
+    }
+
+    public static async Task<Results<Ok<OpenAiEmbeddingResponse>, ProblemHttpResult>> CreateEmbeddingsAsync(
+        HttpContext context, RequestBodyReader reader, EmbeddingService embeddings)
+    {
+        try
+        {
+            var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.OpenAiEmbeddingRequest, context.RequestAborted);
+            if (string.IsNullOrWhiteSpace(request.Model))
+            {
+                throw RequestException.BadRequest("'model' is required.");
+            }
+
+            EmbeddingRequestMetricsFilter.SetModel(context, request.Model);
+            var base64 = request.EncodingFormat switch
+            {
+                null or "float" => false,
+                "base64" => true,
+                _ => throw RequestException.BadRequest($"'encoding_format' must be \"float\" or \"base64\", not \"{request.EncodingFormat}\"."),
+            };
+
+            var outcome = await embeddings.EmbedAsync(request.Model, request.Input, new EmbedSettings(), context.RequestAborted);
+            if (request.Dimensions is { } dimensions && dimensions != outcome.Model.Dimensions)
+            {
+                throw RequestException.BadRequest(
+                    $"Model '{outcome.Model.Id}' produces {outcome.Model.Dimensions} dimensions; 'dimensions' must be {outcome.Model.Dimensions} or absent.");
+            }
+
+            var data = new OpenAiEmbedding[outcome.Vectors.Count];
+            for (var i = 0; i < data.Length; i++)
+            {
+                data[i] = new OpenAiEmbedding(i, base64 ? ToBase64(outcome.Vectors[i]) : outcome.Vectors[i]);
+            }
+
+            EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
+            return TypedResults.Ok(new OpenAiEmbeddingResponse(data, outcome.Model.Id, new OpenAiUsage(outcome.Tokens, outcome.Tokens)));
+        }
+        catch (Exception ex) when (ErrorTable.TryMap(ex, context, out var problem))
+        {
+            return problem;
+        }
+    }
+
+    /// <summary>OpenAI's base64 format: the float32 values in little-endian byte order.</summary>
+    private static string ToBase64(float[] vector)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("base64 encoding assumes a little-endian machine.");
+        }
+
+        return Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan()));
+    }
+}

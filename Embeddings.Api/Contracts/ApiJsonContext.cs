@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Embeddings.Api.Contracts;
+
+/// <summary>
+/// Source-generated JSON for every body the API reads or writes: no reflection on the request path.
+/// Unknown members and numbers in strings are refused, so a misspelt option is a 400, not a silent default.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    NumberHandling = JsonNumberHandling.Strict,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EmbedRequest))]
+[JsonSerializable(typeof(EmbedResponse))]
+[JsonSerializable(typeof(OpenAiEmbeddingRequest))]
+[JsonSerializable(typeof(OpenAiEmbeddingResponse))]
+[JsonSerializable(typeof(float[]))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(BatchingPatch))]
+[JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(IReadOnlyList<ModelInfo>))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

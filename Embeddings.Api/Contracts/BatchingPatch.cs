@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using Embeddings.Core.Batching;
+
+namespace Embeddings.Api.Contracts;
+
+/// <summary>Body of <c>PUT /models/{model}/batching</c>: any subset of the batching options.</summary>
+public sealed record BatchingPatch
+{
+    [JsonPropertyName("maxBatchSize")]
+    public int? MaxBatchSize { get; init; }
+
+    [JsonPropertyName("maxWaitMs")]
+    public int? MaxWaitMs { get; init; }
+
+    [JsonPropertyName("maxBatchTokens")]
+    public int? MaxBatchTokens { get; init; }
+
+    [JsonPropertyName("maxQueueLength")]
+    public int? MaxQueueLength { get; init; }
+
+    [JsonPropertyName("maxConcurrentBatches")]
+    public int? MaxConcurrentBatches { get; init; }
+
+    /// <summary>Sort batches by token length; off only to measure arrival order.</summary>
+    [JsonPropertyName("sortByLength")]
+    public bool? SortByLength { get; init; }
+
+    public BatchingOptions ApplyTo(BatchingOptions current) => current with
+    {
+        MaxBatchSize = MaxBatchSize ?? current.MaxBatchSize,
+        MaxWaitMs = MaxWaitMs ?? current.MaxWaitMs,
+        MaxBatchTokens = MaxBatchTokens ?? current.MaxBatchTokens,
+        MaxQueueLength = MaxQueueLength ?? current.MaxQueueLength,
+        MaxConcurrentBatches = MaxConcurrentBatches ?? current.MaxConcurrentBatches,
+        SortByLength = SortByLength ?? current.SortByLength,
+    };
+}
