@@ -61,12 +61,25 @@ public sealed class BatchProcessor : IAsyncDisposable
     /// <summary>Embeds one input. Throws <see cref="ModelNotFoundException"/>, <see cref="InvalidInputException"/>,
     /// <see cref="QueueFullException"/>, <see cref="ShuttingDownException"/> or <see cref="ModelFailedException"/>;
     /// cancelled while queued, it never reaches the model.</summary>
-    public async Task<ModelEmbedding> SubmitAsync(string model, ModelInput input, CancellationToken ct = default)
+    public Task<ModelEmbedding> SubmitAsync(string model, ModelInput input, CancellationToken ct = default)
     {
-        var queue = Admit(model, 1, ct);
-        var prepared = queue.Prepare(input);
-        var tasks = queue.Enqueue([prepared], ct);
-        return await tasks[0].ConfigureAwait(false);
+        // Not async: the caller gets the request's own task, so it is complete the moment the answer is set
+        // (before ShutdownAsync returns, for example). Errors still arrive through the task.
+        try
+        {
+            var queue = Admit(model, 1);
+            if (ct.IsCancellationRequested)
+            {
+                return Task.FromCanceled<ModelEmbedding>(ct);
+            }
+
+            var prepared = queue.Prepare(input);
+            return queue.Enqueue([prepared], ct)[0];
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ModelEmbedding>(ex);
+        }
     }
 
     /// <summary>Embeds several inputs; results come in input order. The inputs are admitted to the queue together
@@ -75,7 +88,8 @@ public sealed class BatchProcessor : IAsyncDisposable
         string model, IReadOnlyList<ModelInput> inputs, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var queue = Admit(model, inputs.Count, ct);
+        ct.ThrowIfCancellationRequested();
+        var queue = Admit(model, inputs.Count);
         if (inputs.Count == 0)
         {
             return [];
@@ -142,7 +156,7 @@ public sealed class BatchProcessor : IAsyncDisposable
         return _queues.TryGetValue(model, out var queue) ? queue : throw new ModelNotFoundException(model);
     }
 
-    private ModelQueue Admit(string model, int count, CancellationToken ct)
+    private ModelQueue Admit(string model, int count)
     {
         var queue = Queue(model);
         if (_stopping)
@@ -150,7 +164,6 @@ public sealed class BatchProcessor : IAsyncDisposable
             throw queue.RejectShuttingDown(count);
         }
 
-        ct.ThrowIfCancellationRequested();
         return queue;
     }
 

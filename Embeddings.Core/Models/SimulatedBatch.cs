@@ -1,6 +1,6 @@
 namespace Embeddings.Core.Models;
 
-/// <summary>One batch a <see cref="SimulatedEmbeddingModel"/> ran: token counts in the order received, and
+/// <summary>One batch a <see cref="SimulatedEmbeddingModel"/> ran: its finishing order, token counts in the order received, and
 /// <see cref="System.Diagnostics.Stopwatch"/> timestamps of its start and end.</summary>
 public sealed record SimulatedBatch(int Sequence, IReadOnlyList<int> TokenCounts, long StartTimestamp, long EndTimestamp, bool Failed)
 {
