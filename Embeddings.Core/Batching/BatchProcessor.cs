@@ -39,6 +39,11 @@ public sealed class BatchProcessor : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
+        foreach (var model in registry.All)
+        {
+            model.Batching.EnsureValid();
+        }
+
         _metrics = new BatchMetrics(
             meterFactory,
             () => Measure(q => q.QueueDepth),

@@ -136,14 +136,7 @@ internal sealed class ModelQueue
             requests[i] = new PendingRequest(this, inputs[i].Input, inputs[i].Normalize, now);
         }
 
-        if (!_channel.Writer.TryWrite(requests))
-        {
-            Interlocked.Add(ref _queued, -count);
-            throw RejectShuttingDown(count);
-        }
-
-        _stats.AddRequests(count);
-        _metrics.Requests.Add(count, _modelTag);
+        // Watch the token before the requests become visible, so the dispatcher never races the registration.
         var tasks = new Task<ModelEmbedding>[count];
         for (var i = 0; i < count; i++)
         {
@@ -151,6 +144,22 @@ internal sealed class ModelQueue
             requests[i].Watch(ct);
         }
 
+        if (!_channel.Writer.TryWrite(requests))
+        {
+            foreach (var request in requests)
+            {
+                request.Unwatch();
+                if (request.TryDispatch())
+                {
+                    Interlocked.Decrement(ref _queued); // a request cancelled meanwhile has given its place back already
+                }
+            }
+
+            throw RejectShuttingDown(count);
+        }
+
+        _stats.AddRequests(count);
+        _metrics.Requests.Add(count, _modelTag);
         return tasks;
     }
 

@@ -52,6 +52,8 @@ internal sealed class PendingRequest
         }
     }
 
+    public void Unwatch() => _registration.Unregister();
+
     /// <summary>Claims the request for a batch; false when the caller already cancelled it.</summary>
     public bool TryDispatch() => Interlocked.CompareExchange(ref _state, Dispatched, Queued) == Queued;
 
