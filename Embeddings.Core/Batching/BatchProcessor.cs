@@ -1,0 +1,200 @@
+using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
+using Embeddings.Core.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Embeddings.Core.Batching;
+
+/// <summary>
+/// The engine's front door: one <see cref="ModelQueue"/> (a channel, one dispatcher loop, dedicated runner
+/// threads) per registered model. Callers tokenize here, on their own thread, and wait for their own answer.
+/// <para>
+/// Stats: <see cref="GetStats"/> returns cumulative counters and averages per model; the same events feed
+/// System.Diagnostics.Metrics instruments on the meter <see cref="EmbeddingsInstruments.MeterName"/> (names in
+/// <see cref="EmbeddingsInstruments"/>), and <see cref="BatchCompleted"/> reports each model call.
+/// </para>
+/// <para>
+/// Shutdown (<see cref="ShutdownAsync"/> or <see cref="DisposeAsync"/>): new submits fail at once with
+/// <see cref="ShuttingDownException"/>; everything queued is dispatched without waiting for the batch window;
+/// batches in flight finish; then it returns. The registry and its models are not disposed here.
+/// </para>
+/// </summary>
+public sealed class BatchProcessor : IAsyncDisposable
+{
+    private readonly FrozenDictionary<string, ModelQueue> _queues;
+    private readonly ModelQueue[] _ordered;
+    private readonly BatchMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Lock _shutdownLock = new();
+    private Task? _shutdown;
+    private volatile bool _stopping;
+
+    public BatchProcessor(
+        ModelRegistry registry,
+        TimeProvider timeProvider,
+        ILogger<BatchProcessor> logger,
+        IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _logger = logger;
+        foreach (var model in registry.All)
+        {
+            model.Batching.EnsureValid();
+        }
+
+        _metrics = new BatchMetrics(
+            meterFactory,
+            () => Measure(q => q.QueueDepth),
+            () => Measure(q => q.InFlightBatches));
+        _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _metrics, OnBatchCompleted))];
+        _queues = _ordered.ToFrozenDictionary(q => q.Id, StringComparer.OrdinalIgnoreCase);
+        Models = [.. _ordered.Select(q => q.Id)];
+    }
+
+    /// <summary>Ids of the served models, in ordinal order.</summary>
+    public IReadOnlyList<string> Models { get; }
+
+    /// <summary>True once shutdown began; submits are refused from then on.</summary>
+    public bool IsShuttingDown => _stopping;
+
+    /// <summary>Raised on a runner thread after each model call (success or failure), before its callers are
+    /// answered. Handlers must be quick; an exception from one is logged and ignored.</summary>
+    public event EventHandler<BatchReport>? BatchCompleted;
+
+    /// <summary>Embeds one input. Throws <see cref="ModelNotFoundException"/>, <see cref="InvalidInputException"/>,
+    /// <see cref="QueueFullException"/>, <see cref="ShuttingDownException"/> or <see cref="ModelFailedException"/>;
+    /// cancelled while queued, it never reaches the model.</summary>
+    public Task<ModelEmbedding> SubmitAsync(string model, ModelInput input, CancellationToken ct = default)
+    {
+        // Not async: the caller gets the request's own task, so it is complete the moment the answer is set
+        // (before ShutdownAsync returns, for example). Errors still arrive through the task.
+        try
+        {
+            var queue = Admit(model, 1);
+            if (ct.IsCancellationRequested)
+            {
+                return Task.FromCanceled<ModelEmbedding>(ct);
+            }
+
+            var prepared = queue.Prepare(input);
+            return queue.Enqueue([prepared], ct)[0];
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ModelEmbedding>(ex);
+        }
+    }
+
+    /// <summary>Embeds several inputs; results come in input order. The inputs are admitted to the queue together
+    /// or refused together.</summary>
+    public async Task<IReadOnlyList<ModelEmbedding>> SubmitBatchAsync(
+        string model, IReadOnlyList<ModelInput> inputs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ct.ThrowIfCancellationRequested();
+        var queue = Admit(model, inputs.Count);
+        if (inputs.Count == 0)
+        {
+            return [];
+        }
+
+        var prepared = new (TokenizedInput, bool)[inputs.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            prepared[i] = queue.Prepare(inputs[i]);
+        }
+
+        var tasks = queue.Enqueue(prepared, ct);
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    public BatchingOptions GetOptions(string model) => Queue(model).Options;
+
+    /// <summary>Validates (<see cref="InvalidOptionsException"/>) and applies the options from the model's next
+    /// batch, live: nothing restarts and nothing queued is lost.</summary>
+    public BatchingOptions UpdateOptions(string model, BatchingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var queue = Queue(model);
+        options.EnsureValid();
+        return queue.UpdateOptions(options);
+    }
+
+    public ModelStatsSnapshot GetStats(string model) => Queue(model).GetStats();
+
+    /// <summary>Stats of every model, in <see cref="Models"/> order.</summary>
+    public IReadOnlyList<ModelStatsSnapshot> GetAllStats() => [.. _ordered.Select(q => q.GetStats())];
+
+    /// <summary>Stops accepting, runs what is queued, waits for batches in flight. Idempotent.
+    /// <paramref name="ct"/> only stops the waiting; the drain goes on.</summary>
+    public Task ShutdownAsync(CancellationToken ct = default)
+    {
+        lock (_shutdownLock)
+        {
+            if (_shutdown is null)
+            {
+                _stopping = true;
+                BatchingLog.ShutdownStarted(_logger, _ordered.Sum(q => q.QueueDepth));
+                foreach (var queue in _ordered)
+                {
+                    queue.Complete();
+                }
+
+                _shutdown = StopAsync();
+            }
+        }
+
+        return _shutdown.WaitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        _metrics.Dispose();
+    }
+
+    internal ModelQueue Queue(string model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return _queues.TryGetValue(model, out var queue) ? queue : throw new ModelNotFoundException(model);
+    }
+
+    private ModelQueue Admit(string model, int count)
+    {
+        var queue = Queue(model);
+        if (_stopping)
+        {
+            throw queue.RejectShuttingDown(count);
+        }
+
+        return queue;
+    }
+
+    private async Task StopAsync()
+    {
+        await Task.WhenAll(_ordered.Select(q => q.Completion)).ConfigureAwait(false);
+        BatchingLog.ShutdownCompleted(_logger);
+    }
+
+    private void OnBatchCompleted(BatchReport report)
+    {
+        try
+        {
+            BatchCompleted?.Invoke(this, report);
+        }
+        catch (Exception ex)
+        {
+            BatchingLog.ObserverFailed(_logger, ex, report.Model);
+        }
+    }
+
+    private IEnumerable<Measurement<int>> Measure(Func<ModelQueue, int> value)
+    {
+        foreach (var queue in _ordered)
+        {
+            yield return new Measurement<int>(value(queue), new KeyValuePair<string, object?>(EmbeddingsInstruments.ModelTag, queue.Id));
+        }
+    }
+}
