@@ -45,7 +45,9 @@ internal sealed class BertTextTokenizer
         var pieces = _tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
         if (pieces.Count == 0)
         {
-            throw new InvalidInputException($"Input for model '{modelId}' has no tokens once normalised (only control or invisible characters).");
+            // Visible text the tokenizer drops entirely (it drops emoji, for one): the vocabulary cannot
+            // represent it, which BERT spells [UNK]. Whitespace-only input was refused above.
+            pieces = [_tokenizer.UnknownTokenId];
         }
 
         var total = pieces.Count + 2;
