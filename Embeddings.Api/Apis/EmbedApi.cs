@@ -1,6 +1,7 @@
 using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
+using Embeddings.Api.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Embeddings.Api.Apis;

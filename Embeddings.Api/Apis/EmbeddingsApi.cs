@@ -1,3 +1,5 @@
+using Embeddings.Api.Metrics;
+
 namespace Embeddings.Api.Apis;
 
 public static class EmbeddingsApi

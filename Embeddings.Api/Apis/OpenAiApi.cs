@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
+using Embeddings.Api.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Embeddings.Api.Apis;

@@ -60,6 +60,7 @@ public sealed class EmbeddingService(
             {
                 newEntries.Add(new(key, new CachedEmbedding(computed[index].Vector, computed[index].TokenCount)));
                 slowest = Slowest(slowest, computed[index].Timings);
+                metrics.QueueWait.WithLabels(model.Id).Observe(computed[index].Timings.QueueTime.TotalSeconds);
             }
 
             for (var i = 0; i < keys.Length; i++)

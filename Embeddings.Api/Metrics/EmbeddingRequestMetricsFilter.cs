@@ -19,7 +19,7 @@ public sealed class EmbeddingRequestMetricsFilter(EmbeddingsMetrics metrics, Mod
         try
         {
             var result = await next(context);
-            status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+            status = StatusOf(result);
             return result;
         }
         catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
@@ -36,4 +36,12 @@ public sealed class EmbeddingRequestMetricsFilter(EmbeddingsMetrics metrics, Mod
             metrics.RequestDuration.WithLabels(label).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
+
+    /// <summary>The status a handler's result will write; typed unions wrap the real result.</summary>
+    private static int StatusOf(object? result) => result switch
+    {
+        INestedHttpResult nested => StatusOf(nested.Result),
+        IStatusCodeHttpResult { StatusCode: { } code } => code,
+        _ => StatusCodes.Status200OK,
+    };
 }

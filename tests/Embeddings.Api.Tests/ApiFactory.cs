@@ -1,0 +1,70 @@
+using Embeddings.Core.Batching;
+using Embeddings.Core.Models;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Embeddings.Api.Tests;
+
+/// <summary>
+/// The real API on a real Kestrel (random loopback port), with the real models. Optionally adds a
+/// <see cref="SimulatedEmbeddingModel"/> named "simulated" whose batches a test can hold or make fail.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key";
+    public const string MiniLm = "all-minilm-l6-v2";
+    public const string Simulated = "simulated";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly BatchingOptions? _simulatedBatching;
+
+    public ApiFactory(Dictionary<string, string?>? settings = null, BatchingOptions? simulatedBatching = null, bool realModels = true)
+    {
+        _settings = settings ?? [];
+        if (!realModels)
+        {
+            _settings["Embeddings:Models:all-minilm-l6-v2:Enabled"] = "false";
+            _settings["Embeddings:Models:arctic-embed-xs:Enabled"] = "false";
+        }
+
+        _simulatedBatching = simulatedBatching;
+        SimulatedModel = new SimulatedEmbeddingModel(new SimulatedModelOptions { Id = Simulated });
+        UseKestrel(0);
+    }
+
+    public SimulatedEmbeddingModel SimulatedModel { get; }
+
+    public BatchProcessor Processor => Services.GetRequiredService<BatchProcessor>();
+
+    public ModelRegistry Registry => Services.GetRequiredService<ModelRegistry>();
+
+    /// <summary>A client on the Kestrel socket; starts the server on first use.</summary>
+    public HttpClient CreateRealClient()
+    {
+        StartServer();
+        return CreateClient();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Embeddings:AdminKey", AdminKey);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_simulatedBatching is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(sp =>
+            {
+                var real = ModelCatalog.Load(sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>());
+                return new ModelRegistry([.. real.All, new RegisteredModel(SimulatedModel, _simulatedBatching)]);
+            }));
+        }
+    }
+}

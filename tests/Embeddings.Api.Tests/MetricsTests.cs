@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Embeddings.Api.Tests;
+
+[Collection(SharedApiCollection.Name)]
+public sealed partial class MetricsTests(SharedApi api)
+{
+    [Fact]
+    public async Task Metrics_parse_as_Prometheus_text_and_move_as_requests_are_served()
+    {
+        var before = await ScrapeAsync();
+
+        using (var response = await api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative),
+                   Json.Body(new { inputs = new[] { $"metrics one {Guid.NewGuid()}", $"metrics two {Guid.NewGuid()}" } })))
+        {
+            Assert.Equal(200, (int)response.StatusCode);
+        }
+
+        using (var response = await api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body("{}")))
+        {
+            Assert.Equal(400, (int)response.StatusCode);
+        }
+
+        var after = await ScrapeAsync();
+        const string model = "model=\"all-minilm-l6-v2\"";
+        Assert.Equal(Value(before, $"embeddings_requests_total{{{model},status=\"200\"}}") + 1, Value(after, $"embeddings_requests_total{{{model},status=\"200\"}}"));
+        Assert.Equal(Value(before, $"embeddings_requests_total{{{model},status=\"400\"}}") + 1, Value(after, $"embeddings_requests_total{{{model},status=\"400\"}}"));
+        Assert.True(Value(after, $"embeddings_cache_requests_total{{{model},result=\"miss\"}}") >= Value(before, $"embeddings_cache_requests_total{{{model},result=\"miss\"}}") + 2);
+        Assert.True(Value(after, $"embeddings_batch_size_count{{{model}}}") > Value(before, $"embeddings_batch_size_count{{{model}}}"));
+        Assert.True(Value(after, $"embeddings_inference_duration_seconds_count{{{model}}}") > Value(before, $"embeddings_inference_duration_seconds_count{{{model}}}"));
+        Assert.True(Value(after, $"embeddings_queue_wait_seconds_count{{{model}}}") >= Value(before, $"embeddings_queue_wait_seconds_count{{{model}}}") + 2);
+        Assert.True(Value(after, $"embeddings_request_duration_seconds_count{{{model}}}") >= 2);
+        Assert.True(after.ContainsKey($"embeddings_queue_depth{{{model}}}"));
+        Assert.True(after.ContainsKey($"embeddings_padding_efficiency_count{{{model}}}"));
+        Assert.True(after.ContainsKey($"embeddings_batch_tokens_count{{{model}}}"));
+        Assert.True(after.ContainsKey($"embeddings_rejected_total{{{model},reason=\"queue_full\"}}"));
+    }
+
+    /// <summary>Parses the text exposition format strictly: every sample line is name{labels} value.</summary>
+    private async Task<Dictionary<string, double>> ScrapeAsync()
+    {
+        using var response = await api.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+
+        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith('#'))
+            {
+                Assert.Matches(CommentLine(), line);
+                continue;
+            }
+
+            var match = SampleLine().Match(line);
+            Assert.True(match.Success, $"not a Prometheus sample line: {line}");
+            samples[match.Groups["series"].Value] = double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        return samples;
+    }
+
+    private static double Value(Dictionary<string, double> samples, string series) => samples.GetValueOrDefault(series);
+
+    [GeneratedRegex("^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*$")]
+    private static partial Regex CommentLine();
+
+    [GeneratedRegex("^(?<series>[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})?) (?<value>[-+]?([0-9.]+([eE][-+]?[0-9]+)?|Inf|NaN))( [0-9]+)?$")]
+    private static partial Regex SampleLine();
+}

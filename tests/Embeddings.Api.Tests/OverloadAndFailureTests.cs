@@ -1,0 +1,54 @@
+using Embeddings.Core.Batching;
+
+namespace Embeddings.Api.Tests;
+
+/// <summary>429, 503 for a failing model and 503 while shutting down, driven by a simulated model.</summary>
+public sealed class OverloadAndFailureTests : IAsyncLifetime
+{
+    private static readonly Uri SimulatedRoute = new($"/embed/{ApiFactory.Simulated}", UriKind.Relative);
+    private readonly ApiFactory _factory = new(simulatedBatching: new BatchingOptions { MaxQueueLength = 2, MaxConcurrentBatches = 1 }, realModels: false);
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _factory.CreateRealClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_full_queue_is_429_with_Retry_After()
+    {
+        using var response = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = new[] { "one", "two", "three" } }));
+
+        await Json.AssertProblemAsync(response, 429, "limit");
+        Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_failing_model_is_503_for_its_batch_and_the_next_request_succeeds()
+    {
+        _factory.SimulatedModel.FailNextBatches(1);
+
+        using var failed = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "fails once" }));
+        using var next = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "works again" }));
+
+        await Json.AssertProblemAsync(failed, 503, "failed");
+        Assert.Equal(200, (int)next.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_after_shutdown_began_are_503()
+    {
+        await _factory.Processor.ShutdownAsync();
+
+        using var response = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "too late" }));
+
+        await Json.AssertProblemAsync(response, 503, "shutting down");
+    }
+}

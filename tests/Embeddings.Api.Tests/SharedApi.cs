@@ -1,0 +1,27 @@
+namespace Embeddings.Api.Tests;
+
+/// <summary>One real API (real models) shared by the tests that do not change its options.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedApiCollection : ICollectionFixture<SharedApi>
+{
+    public const string Name = "shared api";
+}
+
+public sealed class SharedApi : IAsyncLifetime
+{
+    public ApiFactory Factory { get; } = new();
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Client = Factory.CreateRealClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+    }
+}
