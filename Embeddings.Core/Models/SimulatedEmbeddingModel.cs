@@ -187,7 +187,7 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
         var vector = VectorFor(Tokenize(text, truncate: true).Ids, _options.Dimensions);
         if (normalize)
         {
-            VectorMath.L2Normalize(vector);
+            UnitVector.Normalize(vector);
         }
 
         return vector;
