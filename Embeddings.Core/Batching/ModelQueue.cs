@@ -577,7 +577,7 @@ internal sealed class ModelQueue
                 var vector = vectors![i];
                 if (request.Normalize)
                 {
-                    UnitVector.Normalize(vector);
+                    VectorMath.L2Normalize(vector);
                 }
 
                 request.Complete(new ModelEmbedding(vector, tokenCounts[i], new BatchTimings(waits[i], inference, count)));

@@ -187,7 +187,7 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
         var vector = VectorFor(Tokenize(text, truncate: true).Ids, _options.Dimensions);
         if (normalize)
         {
-            UnitVector.Normalize(vector);
+            VectorMath.L2Normalize(vector);
         }
 
         return vector;

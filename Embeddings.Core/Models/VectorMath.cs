@@ -1,11 +1,10 @@
 namespace Embeddings.Core.Models;
 
-/// <summary>L2 normalisation for the batching engine and the simulated model. Internal on purpose: the ONNX
-/// branch brings a public <c>Embeddings.Core.VectorMath</c>; after the merge this can defer to it.</summary>
-internal static class UnitVector
+/// <summary>Small vector helpers shared by the engine and the models.</summary>
+public static class VectorMath
 {
     /// <summary>Scales <paramref name="vector"/> in place to unit L2 norm; a zero vector stays zero.</summary>
-    public static void Normalize(Span<float> vector)
+    public static void L2Normalize(Span<float> vector)
     {
         double sum = 0;
         foreach (var x in vector)
