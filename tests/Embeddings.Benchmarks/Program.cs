@@ -1,8 +1,8 @@
 // Benchmark entry point: the first argument picks a mode; each mode lives in its own file.
 var modes = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
-    ["scheduler"] = SchedulerBenchmark.RunAsync,
 };
+modes.Add("scheduler", SchedulerBenchmark.RunAsync);
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))
 {
