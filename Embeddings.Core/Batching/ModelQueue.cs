@@ -549,7 +549,7 @@ internal sealed class ModelQueue
             _metrics.QueueWait.Record(waits[i].TotalSeconds, _modelTag);
         }
 
-        // Record before answering, so a caller that reads stats after its answer sees its batch.
+        // Record (stats, metrics, observers) before answering, so a caller that looks after its answer sees its batch.
         var paddedTokens = (long)longest * count;
         var report = new BatchReport(Id, count, realTokens, paddedTokens, inference, maxWait, error is not null);
         _stats.RecordBatch(report, tokenCounts, waitSum);
@@ -558,6 +558,7 @@ internal sealed class ModelQueue
         _metrics.BatchTokens.Record(paddedTokens, _modelTag);
         _metrics.PaddingEfficiency.Record(report.PaddingEfficiency, _modelTag);
         _metrics.InferenceDuration.Record(inference.TotalSeconds, _modelTag);
+        _onBatch(report);
 
         if (error is not null)
         {
@@ -583,8 +584,6 @@ internal sealed class ModelQueue
                 request.Complete(new ModelEmbedding(vector, tokenCounts[i], new BatchTimings(waits[i], inference, count)));
             }
         }
-
-        _onBatch(report);
     }
 
     private void CheckVectors(float[][]? vectors, int count)
