@@ -14,7 +14,8 @@ namespace Embeddings.Core.Batching;
 /// (a single over-budget input goes alone), when the oldest input has waited
 /// <see cref="BatchingOptions.MaxWaitMs"/> (on the injected <see cref="TimeProvider"/>), or at shutdown.
 /// Batches are taken oldest first, then sorted by token count and split by <see cref="BatchSplitter"/>;
-/// each part is one model call, run in turn on the batch's runner.
+/// each part is one model call: parts that find a free runner slot run at once, the rest in turn on the
+/// batch's own runner.
 /// </para>
 /// </summary>
 internal sealed class ModelQueue
@@ -404,6 +405,11 @@ internal sealed class ModelQueue
         return batch;
     }
 
+    /// <summary>
+    /// Sorts and splits the batch, then hands it to the runners: the first part (and any part that finds no
+    /// free runner) runs on the slot the dispatcher holds, in turn; every other part that finds a free runner
+    /// slot runs there at once. Called with one slot held, which this hands on.
+    /// </summary>
     private void Dispatch(List<PendingRequest> batch, BatchingOptions options)
     {
         PendingRequest[] ordered;
@@ -419,12 +425,60 @@ internal sealed class ModelQueue
             parts = [new Range(0, ordered.Length)];
         }
 
-        Interlocked.Increment(ref _inFlight);
-        _runners.EnsureThreads(_slots.InUse);
-        _runners.Post(() => RunBatch(ordered, parts));
+        var groups = new List<List<Range>> { new() { parts[0] } };
+        for (var i = 1; i < parts.Count; i++)
+        {
+            if (_slots.TryAcquire())
+            {
+                groups.Add([parts[i]]);
+            }
+            else
+            {
+                groups[0].Add(parts[i]);
+            }
+        }
+
+        var posted = 0;
+        try
+        {
+            _runners.EnsureThreads(_slots.InUse);
+            for (; posted < groups.Count; posted++)
+            {
+                var group = groups[posted];
+                Interlocked.Increment(ref _inFlight);
+                try
+                {
+                    _runners.Post(() => RunBatch(ordered, group));
+                }
+                catch
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                    throw;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Could not hand the work over (no thread could start): answer those callers, give their slots back.
+            var failure = new ModelFailedException(Id, ex);
+            for (var i = posted; i < groups.Count; i++)
+            {
+                foreach (var range in groups[i])
+                {
+                    foreach (var request in ordered.AsSpan(range))
+                    {
+                        request.Fail(failure);
+                    }
+                }
+
+                _slots.Release();
+            }
+
+            throw;
+        }
     }
 
-    /// <summary>Runs on a runner thread; answers every caller of the batch, then frees the slot.</summary>
+    /// <summary>Runs on a runner thread; answers every caller of its parts, then frees the slot.</summary>
     private void RunBatch(PendingRequest[] ordered, List<Range> parts)
     {
         try
@@ -440,9 +494,12 @@ internal sealed class ModelQueue
             // RunPart answers its callers itself; this is a last guard so no caller is left waiting.
             var failure = new ModelFailedException(Id, ex);
             BatchingLog.BatchFailed(_logger, ex, Id, ordered.Length);
-            foreach (var request in ordered)
+            foreach (var part in parts)
             {
-                request.Fail(failure);
+                foreach (var request in ordered.AsSpan(part))
+                {
+                    request.Fail(failure);
+                }
             }
         }
         finally
@@ -492,7 +549,7 @@ internal sealed class ModelQueue
             _metrics.QueueWait.Record(waits[i].TotalSeconds, _modelTag);
         }
 
-        // Record before answering, so a caller that reads stats after its answer sees its batch.
+        // Record (stats, metrics, observers) before answering, so a caller that looks after its answer sees its batch.
         var paddedTokens = (long)longest * count;
         var report = new BatchReport(Id, count, realTokens, paddedTokens, inference, maxWait, error is not null);
         _stats.RecordBatch(report, tokenCounts, waitSum);
@@ -501,6 +558,7 @@ internal sealed class ModelQueue
         _metrics.BatchTokens.Record(paddedTokens, _modelTag);
         _metrics.PaddingEfficiency.Record(report.PaddingEfficiency, _modelTag);
         _metrics.InferenceDuration.Record(inference.TotalSeconds, _modelTag);
+        _onBatch(report);
 
         if (error is not null)
         {
@@ -526,8 +584,6 @@ internal sealed class ModelQueue
                 request.Complete(new ModelEmbedding(vector, tokenCounts[i], new BatchTimings(waits[i], inference, count)));
             }
         }
-
-        _onBatch(report);
     }
 
     private void CheckVectors(float[][]? vectors, int count)

@@ -42,6 +42,21 @@ internal sealed class RunnerSlots
         }
     }
 
+    /// <summary>Takes a free slot if there is one, without waiting.</summary>
+    public bool TryAcquire()
+    {
+        lock (_lock)
+        {
+            if (_waiter is not null || _inUse >= _limit)
+            {
+                return false;
+            }
+
+            _inUse++;
+            return true;
+        }
+    }
+
     public void Release()
     {
         TaskCompletionSource? grant;

@@ -3,6 +3,7 @@ var modes = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
 {
     ["raw"] = Embeddings.Benchmarks.RawOnnxBenchmark.RunAsync,
 };
+modes.Add("scheduler", SchedulerBenchmark.RunAsync);
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))
 {

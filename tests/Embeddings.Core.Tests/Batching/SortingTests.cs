@@ -51,6 +51,49 @@ public class SortingTests
     }
 }
 
+public class SplitPartsTests
+{
+    private static readonly string[] Texts = [.. Enumerable.Range(0, 16).Select(i => Rig.Text(i % 2 == 0 ? 2 : 40, i))];
+
+    [Fact]
+    public async Task Parts_of_a_split_batch_run_at_once_on_free_runners()
+    {
+        await using var rig = Rig.Create(Rig.Patient with { MaxBatchSize = 16, MaxConcurrentBatches = 2 });
+        rig.Model.Hold();
+        var tasks = Texts.Select(t => rig.Submit(t)).ToArray();
+
+        await rig.Model.WaitForStartedAsync(2).WaitAsync(Rig.Guard);
+        Assert.Equal(2, rig.Model.RunningBatches);
+
+        rig.Model.Release();
+        var answers = await Task.WhenAll(tasks).WaitAsync(Rig.Guard);
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            rig.AssertAnswer(Texts[i], answers[i]);
+        }
+    }
+
+    [Fact]
+    public async Task With_one_runner_the_parts_run_in_turn()
+    {
+        await using var rig = Rig.Create(Rig.Patient with { MaxBatchSize = 16, MaxConcurrentBatches = 1 });
+        rig.Model.Hold();
+        var tasks = Texts.Select(t => rig.Submit(t)).ToArray();
+
+        await rig.Model.WaitForStartedAsync(1).WaitAsync(Rig.Guard);
+        Assert.Equal(1, rig.Model.RunningBatches);
+
+        rig.Model.Release();
+        var answers = await Task.WhenAll(tasks).WaitAsync(Rig.Guard);
+        Assert.Equal(1, rig.Model.MaxConcurrentBatchesSeen);
+        Assert.Equal([8, 8], rig.Model.Batches.Select(b => b.Size));
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            rig.AssertAnswer(Texts[i], answers[i]);
+        }
+    }
+}
+
 public class BatchSplitterTests
 {
     [Fact]
