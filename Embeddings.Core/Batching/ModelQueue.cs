@@ -84,7 +84,7 @@ internal sealed class ModelQueue
     public Task Completion => _loop;
 
     /// <summary>Test hook: raised by the dispatcher just before it waits (pending entries, time left before the
-    /// oldest is due, or null when it waits for input only).</summary>
+    /// oldest is due, or null when it waits for input only). When a time is given, its timer already runs.</summary>
     internal event Action<int, TimeSpan?>? Waiting;
 
     /// <summary>Applies the prompt prefix and tokenizes on the caller's thread.</summary>
@@ -246,13 +246,11 @@ internal sealed class ModelQueue
             }
 
             var options = Options;
-            var waited = _time.GetElapsedTime(_pending.Peek().EnqueuedAt);
+            var oldest = _pending.Peek().EnqueuedAt;
             var maxWait = TimeSpan.FromMilliseconds(options.MaxWaitMs);
-            if (!_inputDone && waited < maxWait && !IsFull(options))
+            if (!_inputDone && _time.GetElapsedTime(oldest) < maxWait && !IsFull(options))
             {
-                var left = maxWait - waited;
-                Waiting?.Invoke(_pending.Count, left);
-                await WaitForInputAsync(left).ConfigureAwait(false);
+                await WaitForInputAsync(oldest, maxWait).ConfigureAwait(false);
                 continue;
             }
 
@@ -281,16 +279,19 @@ internal sealed class ModelQueue
 
     private Task<bool> ReadWait() => _readWait ??= _channel.Reader.WaitToReadAsync().AsTask();
 
-    private async Task WaitForInputAsync(TimeSpan timeout)
+    /// <summary>Waits for new input or until the oldest entry is due, whichever comes first.</summary>
+    private async Task WaitForInputAsync(long oldest, TimeSpan maxWait)
     {
         var read = ReadWait();
-        if (read.IsCompleted)
+        var left = maxWait - _time.GetElapsedTime(oldest); // measured as the timer starts, so it ends on the deadline
+        if (read.IsCompleted || left <= TimeSpan.Zero)
         {
             return;
         }
 
         using var cts = new CancellationTokenSource();
-        var delay = Task.Delay(timeout, _time, cts.Token);
+        var delay = Task.Delay(left, _time, cts.Token);
+        Waiting?.Invoke(_pending.Count, left); // after the timer exists: a test may move the clock from here
         await Task.WhenAny(read, delay).ConfigureAwait(false);
         await cts.CancelAsync().ConfigureAwait(false);
     }
