@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 
@@ -95,5 +96,21 @@ public class MetricsTests
         Assert.Null(stats.BatchSizes[^1].UpperBound);
         Assert.Equal(0, stats.Rejected);
         Assert.Single(rig.Processor.GetAllStats());
+    }
+
+    [Fact]
+    public async Task Stats_serialise_to_json_before_and_after_work_and_model_ids_ignore_case()
+    {
+        await using var rig = Rig.Create(new BatchingOptions { MaxWaitMs = 0 });
+        var empty = JsonSerializer.Serialize(rig.Processor.GetStats(rig.Id), JsonSerializerOptions.Web);
+
+        await rig.Processor.SubmitAsync(rig.Id.ToUpperInvariant(), new ModelInput("a b c")).WaitAsync(Rig.Guard);
+        var json = JsonSerializer.Serialize(rig.Processor.GetStats(rig.Id), JsonSerializerOptions.Web);
+
+        Assert.Contains("\"requests\":0", empty, StringComparison.Ordinal);
+        Assert.Contains("\"requests\":1", json, StringComparison.Ordinal);
+        Assert.Contains("\"paddingEfficiency\":1", json, StringComparison.Ordinal);
+        Assert.Contains("\"upperBound\":null", json, StringComparison.Ordinal);
+        Assert.Equal([rig.Id], rig.Processor.Models);
     }
 }
