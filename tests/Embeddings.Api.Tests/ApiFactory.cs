@@ -22,15 +22,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly BatchingOptions? _simulatedBatching;
 
-    public ApiFactory(Dictionary<string, string?>? settings = null, BatchingOptions? simulatedBatching = null, bool realModels = true)
+    public ApiFactory(Dictionary<string, string?>? settings = null, BatchingOptions? simulatedBatching = null)
     {
         _settings = settings ?? [];
-        if (!realModels)
-        {
-            _settings["Embeddings:Models:all-minilm-l6-v2:Enabled"] = "false";
-            _settings["Embeddings:Models:arctic-embed-xs:Enabled"] = "false";
-        }
-
         _simulatedBatching = simulatedBatching;
         SimulatedModel = new SimulatedEmbeddingModel(new SimulatedModelOptions { Id = Simulated });
         UseKestrel(0);

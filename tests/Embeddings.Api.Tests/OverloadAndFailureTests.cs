@@ -6,7 +6,9 @@ namespace Embeddings.Api.Tests;
 public sealed class OverloadAndFailureTests : IAsyncLifetime
 {
     private static readonly Uri SimulatedRoute = new($"/embed/{ApiFactory.Simulated}", UriKind.Relative);
-    private readonly ApiFactory _factory = new(simulatedBatching: new BatchingOptions { MaxQueueLength = 2, MaxConcurrentBatches = 1 }, realModels: false);
+    private readonly ApiFactory _factory = new(
+        settings: new() { ["Embeddings:Models:arctic-embed-xs:Enabled"] = "false" },
+        simulatedBatching: new BatchingOptions { MaxQueueLength = 2, MaxConcurrentBatches = 1 });
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
