@@ -10,9 +10,9 @@ public static class AdminServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
 
-        // "https+http://api" resolves through Aspire service discovery; Api:BaseUrl overrides it when run alone.
-        var apiBase = builder.Configuration["Api:BaseUrl"] ?? "https+http://api";
-        builder.Services.AddHttpClient<EmbeddingsApiClient>(client => client.BaseAddress = new Uri(apiBase));
+        // "api" resolves through service discovery: the AppHost injects services__api__*; a standalone run
+        // uses services:api:http in appsettings.json (http://localhost:5080).
+        builder.Services.AddHttpClient<EmbeddingsApiClient>(client => client.BaseAddress = new Uri("https+http://api"));
 
         return builder;
     }
