@@ -3,6 +3,7 @@ using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Core.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Embeddings.Api.Apis;
@@ -23,7 +24,7 @@ public static class OpenAiApi
     }
 
     public static async Task<Results<Ok<OpenAiEmbeddingResponse>, ProblemHttpResult>> CreateEmbeddingsAsync(
-        HttpContext context, RequestBodyReader reader, EmbeddingService embeddings)
+        HttpContext context, RequestBodyReader reader, EmbeddingService embeddings, ModelRegistry registry)
     {
         try
         {
@@ -41,12 +42,15 @@ public static class OpenAiApi
                 _ => throw RequestException.BadRequest($"'encoding_format' must be \"float\" or \"base64\", not \"{request.EncodingFormat}\"."),
             };
 
-            var outcome = await embeddings.EmbedAsync(request.Model, request.Input, new EmbedSettings(), context.RequestAborted);
-            if (request.Dimensions is { } dimensions && dimensions != outcome.Model.Dimensions)
+            // These models are not trained for shortened (Matryoshka) vectors, so only their full size is offered.
+            var model = registry.Get(request.Model).Model.Descriptor;
+            if (request.Dimensions is { } dimensions && dimensions != model.Dimensions)
             {
                 throw RequestException.BadRequest(
-                    $"Model '{outcome.Model.Id}' produces {outcome.Model.Dimensions} dimensions; 'dimensions' must be {outcome.Model.Dimensions} or absent.");
+                    $"Model '{model.Id}' produces {model.Dimensions} dimensions; 'dimensions' must be {model.Dimensions} or absent.");
             }
+
+            var outcome = await embeddings.EmbedAsync(model.Id, request.Input, new EmbedSettings(), context.RequestAborted);
 
             var data = new OpenAiEmbedding[outcome.Vectors.Count];
             for (var i = 0; i < data.Length; i++)

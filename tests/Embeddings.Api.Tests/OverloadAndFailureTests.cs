@@ -17,6 +17,17 @@ public sealed class OverloadAndFailureTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Waits (bounded) for the engine's stats to show what a request on the server side did.</summary>
+    private async Task WaitForStatsAsync(Func<ModelStatsSnapshot, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (!condition(_factory.Processor.GetStats(ApiFactory.Simulated)))
+        {
+            await timer.WaitForNextTickAsync(timeout.Token);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         _client.Dispose();
@@ -42,6 +53,35 @@ public sealed class OverloadAndFailureTests : IAsyncLifetime
 
         await Json.AssertProblemAsync(failed, 503, "failed");
         Assert.Equal(200, (int)next.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_while_queued_never_costs_inference()
+    {
+        var model = _factory.SimulatedModel;
+        model.Hold();
+        try
+        {
+            // The only runner is held by the first request, so the second waits in the queue.
+            var running = _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "holds the runner" }));
+            await model.WaitForStartedAsync(1);
+
+            using var disconnect = new CancellationTokenSource();
+            var queued = _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "gives up" }), disconnect.Token);
+            await WaitForStatsAsync(stats => stats.QueueDepth == 1);
+            await disconnect.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+            await WaitForStatsAsync(stats => stats.Cancelled == 1);
+
+            model.Release();
+            using var first = await running;
+            Assert.Equal(200, (int)first.StatusCode);
+            Assert.Equal(1, model.EmbeddedInputs);
+        }
+        finally
+        {
+            model.Release();
+        }
     }
 
     [Fact]
