@@ -36,6 +36,11 @@ public sealed partial class EmbeddingsOptionsValidator : IValidateOptions<Embedd
             CheckModel(id, model, errors);
         }
 
+        foreach (var clash in models.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Embeddings:Models: ids are case-insensitive, and {string.Join(", ", clash.Select(k => $"'{k}'"))} are the same id.");
+        }
+
         var enabled = BuiltInModels.All.Count(b => !models.TryGetValue(b.Id, out var m) || m is null || m.Enabled)
             + models.Count(m => m.Value is { Enabled: true } && !BuiltInModels.All.Any(b => string.Equals(b.Id, m.Key, StringComparison.OrdinalIgnoreCase)));
         if (enabled == 0)

@@ -10,7 +10,7 @@ namespace Embeddings.Benchmarks;
 /// Mode <c>raw</c>: in-process items/s of all-minilm-l6-v2 straight through <see cref="IEmbeddingModel.Embed"/>,
 /// no queue. For batch sizes 1, 8 and 32, in arrival order and length-sorted, it compares one run at a time with
 /// 2 intra-op threads against 2 concurrent runs with 1 thread each, and prints the median of several runs.
-/// Usage: raw [--items 480] [--runs 5] [--seed 42] [--models-dir DIR]
+/// Usage: raw [--items 320] [--runs 3] [--seed 42] [--models-dir DIR]
 /// </summary>
 internal static class RawOnnxBenchmark
 {
@@ -18,8 +18,8 @@ internal static class RawOnnxBenchmark
 
     public static Task<int> RunAsync(string[] args)
     {
-        var items = Option(args, "--items", 480);
-        var runs = Option(args, "--runs", 5);
+        var items = Option(args, "--items", 320);
+        var runs = Option(args, "--runs", 3);
         var seed = Option(args, "--seed", 42);
         var modelsDirectory = OptionText(args, "--models-dir") ?? EmbeddingsOptions.DefaultModelsDirectory();
 

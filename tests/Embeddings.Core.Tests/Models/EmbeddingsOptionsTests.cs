@@ -92,6 +92,21 @@ public class EmbeddingsOptionsTests
     }
 
     [Fact]
+    public void Ids_that_differ_only_in_case_are_refused()
+    {
+        var options = new EmbeddingsOptions
+        {
+            Models = new(StringComparer.Ordinal)
+            {
+                ["My-Model"] = new ModelOptions { Source = "builtin:arctic-embed-xs" },
+                ["my-model"] = new ModelOptions { Source = "builtin:arctic-embed-xs" },
+            },
+        };
+
+        Assert.Contains(EmbeddingsOptionsValidator.Check(options), e => e.Contains("'My-Model', 'my-model'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Disabling_every_model_is_refused_at_load()
     {
         var options = new EmbeddingsOptions
