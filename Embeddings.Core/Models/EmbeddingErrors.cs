@@ -24,7 +24,7 @@ public sealed class InputTooLongException(string modelId, int tokens, int maxTok
     public int MaxTokens { get; } = maxTokens;
 }
 
-/// <summary>Batching options that fail validation.</summary>
+/// <summary>Options (batching, or the model catalog at start) that fail validation.</summary>
 public sealed class InvalidOptionsException(string message) : EmbeddingException(message);
 
 /// <summary>The model's queue is full; try again after <see cref="RetryAfter"/>.</summary>
