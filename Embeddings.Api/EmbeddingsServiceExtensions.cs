@@ -36,6 +36,7 @@ public static class EmbeddingsServiceExtensions
         services.AddSingleton<IBatchingConfigStore, InMemoryBatchingConfigStore>();
 
         services.AddSingleton<RequestBodyReader>();
+        services.AddSingleton<SharedComputations>();
         services.AddSingleton<EmbeddingService>();
 
         services.AddProblemDetails();

@@ -1,7 +1,6 @@
 using Embeddings.Api.Cache;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
-using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Microsoft.Extensions.Options;
 
@@ -15,10 +14,10 @@ public sealed record EmbedOutcome(ModelDescriptor Model, IReadOnlyList<float[]> 
 
 /// <summary>
 /// The request path both embedding routes share: validate, answer cache hits, compute each distinct miss once
-/// through the model's batch queue, then cache the new vectors.
+/// (sharing inputs other requests are computing already), then cache the new vectors.
 /// </summary>
 public sealed class EmbeddingService(
-    BatchProcessor processor,
+    SharedComputations computations,
     ModelRegistry registry,
     IEmbeddingCache cache,
     EmbeddingsMetrics metrics,
@@ -40,12 +39,12 @@ public sealed class EmbeddingService(
 
         // Each distinct missing text is computed once, however often the request repeats it.
         var missIndexByKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        var misses = new List<ModelInput>();
+        var misses = new List<(string Key, ModelInput Input)>();
         for (var i = 0; i < keys.Length; i++)
         {
             if (found[i] is null && missIndexByKey.TryAdd(keys[i], misses.Count))
             {
-                misses.Add(new ModelInput(texts[i], settings.Truncate, normalize, settings.Prompt));
+                misses.Add((keys[i], new ModelInput(texts[i], settings.Truncate, normalize, settings.Prompt)));
             }
         }
 
@@ -54,8 +53,8 @@ public sealed class EmbeddingService(
         var slowest = default(BatchTimings);
         if (misses.Count > 0)
         {
-            var computed = await processor.SubmitBatchAsync(model.Id, misses, ct);
-            var newEntries = new List<KeyValuePair<string, CachedEmbedding>>(computed.Count);
+            var computed = await computations.ComputeAsync(model.Id, misses, ct);
+            var newEntries = new List<KeyValuePair<string, CachedEmbedding>>(computed.Length);
             foreach (var (key, index) in missIndexByKey)
             {
                 newEntries.Add(new(key, new CachedEmbedding(computed[index].Vector, computed[index].TokenCount)));
