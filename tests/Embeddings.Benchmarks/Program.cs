@@ -4,6 +4,7 @@ var modes = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["raw"] = Embeddings.Benchmarks.RawOnnxBenchmark.RunAsync,
 };
 modes.Add("scheduler", SchedulerBenchmark.RunAsync);
+modes.Add("http", Embeddings.Benchmarks.Http.HttpBenchmark.RunAsync);
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))
 {
