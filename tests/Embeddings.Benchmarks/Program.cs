@@ -5,6 +5,7 @@ var modes = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
 };
 modes.Add("scheduler", SchedulerBenchmark.RunAsync);
 modes.Add("http", Embeddings.Benchmarks.Http.HttpBenchmark.RunAsync);
+modes.Add("soak", Embeddings.Benchmarks.Http.SoakBenchmark.RunAsync);
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))
 {

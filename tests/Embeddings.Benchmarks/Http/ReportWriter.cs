@@ -70,7 +70,7 @@ public static class ReportWriter
         text.AppendLine($"- OS: {m.Os}");
         text.AppendLine($"- .NET: {m.DotNet}");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- date: {m.Date:yyyy-MM-dd HH:mm} UTC; load average at start: {m.LoadAverage}"));
-        text.AppendLine("- GPU: none. The CUDA path was not measured (no GPU on this task).");
+        text.AppendLine("- GPU: none. The GPU path was not measured (no GPU on this task; the CUDA execution provider is untested here).");
         text.AppendLine();
         text.AppendLine("## Results");
         text.AppendLine();
