@@ -47,6 +47,15 @@ internal static class Findings
                 + $"(p50 {F(lowP50, "0.0")} ms, allowed {F(allowed, "0.0")} ms).");
         }
 
+        foreach (var row in new[] { server.NoBatching, server.Batched, best }.Distinct())
+        {
+            if (row.ServerCpuMsPerItem is { } serverCpu && row.ClientCpuMsPerItem is { } clientCpu)
+            {
+                var rawCpu = ceiling is null ? "" : $"; the ceiling spends at most {F(machine.Cores * 1000 / ceiling.Best.ItemsPerSecond, "0.0")} (cores x 1000 / its items/s)";
+                lines.Add($"CPU per item, config {row.Id}: server {F(serverCpu, "0.0")} ms, load generator {F(clientCpu, "0.0")} ms{rawCpu}.");
+            }
+        }
+
         if (server.BestThroughputSettings is { } t)
         {
             lines.Add($"Best throughput settings: {t}.");

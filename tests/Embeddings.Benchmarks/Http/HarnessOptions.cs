@@ -20,7 +20,7 @@ public sealed record HarnessOptions
     public double WarmUpSeconds { get; init; } = 2;
     public int Clients { get; init; } = 64;
     public int? MaxRequests { get; init; }
-    public int RawItems { get; init; } = 160;
+    public int RawItems { get; init; } = 128;
     public int RawRuns { get; init; } = 3;
     public double P95BoundMs { get; init; } = 100;
     public string? OutputDirectory { get; init; }

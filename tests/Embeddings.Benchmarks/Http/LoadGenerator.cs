@@ -113,7 +113,7 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
         }
         catch (HttpRequestException ex)
         {
-            return ex.Message;
+            return ex.InnerException is { } inner ? $"{ex.Message} ({inner.GetType().Name}: {inner.Message})" : ex.Message;
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {

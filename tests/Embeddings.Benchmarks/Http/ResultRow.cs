@@ -2,7 +2,8 @@ namespace Embeddings.Benchmarks.Http;
 
 /// <summary>
 /// One configuration's figures, as the table and the JSON show them. Null means "does not apply" (no HTTP, so no
-/// request latency) or "not measured". Figures of several rounds are medians; errors are summed.
+/// request latency) or "not measured". Figures of several rounds are medians; errors are summed. The CPU figures (JSON
+/// only) are CPU milliseconds per item answered, of the server process and of the load generator, to see where time goes.
 /// </summary>
 public sealed record ResultRow(
     string Id,
@@ -19,4 +20,6 @@ public sealed record ResultRow(
     int Errors,
     int Items,
     int Rounds,
-    string? FirstError = null);
+    string? FirstError = null,
+    double? ServerCpuMsPerItem = null,
+    double? ClientCpuMsPerItem = null);

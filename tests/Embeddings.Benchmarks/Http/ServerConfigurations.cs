@@ -101,7 +101,8 @@ public static class ServerConfigurations
             measured.Add((combined, row));
         }
 
-        var best = measured.Where(m => m.Row.Errors == 0).MaxBy(m => m.Row.ItemsPerSecond);
+        var clean = measured.Where(m => m.Row.Errors == 0).ToList();
+        var best = (clean.Count > 0 ? clean : measured).MaxBy(m => m.Row.ItemsPerSecond);
         return (best.Row, best.Settings);
     }
 

@@ -16,10 +16,12 @@ public sealed class ServerSuite(ApiClient api, LoadGenerator load, string model,
             await load.RunAsync(spec with { Duration = warmUp }, ct).ConfigureAwait(false);
         }
 
-        var results = new List<(LoadResult Load, double Batch, double Padding, long? Peak)>();
+        var results = new List<(LoadResult Load, double Batch, double Padding, long? Peak, double? ServerCpu, double ClientCpu)>();
         for (var round = 0; round < rounds; round++)
         {
             var before = await api.GetCountersAsync(model, ct).ConfigureAwait(false);
+            var serverCpu = serverPid is { } p ? CpuTime.Of(p) : null;
+            var clientCpu = CpuTime.Self();
             LoadResult result;
             long? peak;
             using (var sampler = serverPid is { } pid ? new RssSampler(pid, TimeSpan.FromMilliseconds(100)) : null)
@@ -31,10 +33,12 @@ public sealed class ServerSuite(ApiClient api, LoadGenerator load, string model,
 
             var after = await api.GetCountersAsync(model, ct).ConfigureAwait(false);
             var (batch, padding) = after.Since(before);
-            results.Add((result, batch, padding, peak));
+            var items = Math.Max(1, result.Succeeded);
+            var serverCpuMs = serverPid is { } q && CpuTime.Of(q) - serverCpu is { } used ? used.TotalMilliseconds / items : (double?)null;
+            results.Add((result, batch, padding, peak, serverCpuMs, (CpuTime.Self() - clientCpu).TotalMilliseconds / items));
         }
 
-        double Median(Func<(LoadResult Load, double Batch, double Padding, long? Peak), double> pick) =>
+        double Median(Func<(LoadResult Load, double Batch, double Padding, long? Peak, double? ServerCpu, double ClientCpu), double> pick) =>
             Stats.Median(results.Select(pick).ToArray());
         double? Finite(double value) => double.IsFinite(value) ? value : null;
         var peaks = results.Where(r => r.Peak is not null).Select(r => r.Peak!.Value).ToArray();
@@ -54,8 +58,15 @@ public sealed class ServerSuite(ApiClient api, LoadGenerator load, string model,
             results.Sum(r => r.Load.Errors),
             results.Sum(r => r.Load.Succeeded),
             rounds,
-            results.Select(r => r.Load.FirstError).FirstOrDefault(e => e is not null));
+            results.Select(r => r.Load.FirstError).FirstOrDefault(e => e is not null),
+            Finite(Median(r => r.ServerCpu ?? double.NaN)),
+            Median(r => r.ClientCpu));
         Console.WriteLine(ReportWriter.Line(row));
+        if (row.FirstError is { } error)
+        {
+            Console.WriteLine($"  first error: {error}");
+        }
+
         return row;
     }
 }
