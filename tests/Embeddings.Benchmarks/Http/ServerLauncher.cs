@@ -68,6 +68,7 @@ public sealed class ServerLauncher : IAsyncDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         var server = new ServerLauncher(process, new Uri($"http://127.0.0.1:{port}/"));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill(); // Ctrl+C or SIGTERM must not leave the server behind
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -85,6 +86,18 @@ public sealed class ServerLauncher : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has exited already.
+        }
     }
 
     private async Task WaitHealthyAsync(TimeSpan timeout)
