@@ -25,7 +25,9 @@ public sealed record MachineInfo(int Cores, string CpuModel, double MemoryGiB, s
         var pretty = File.Exists("/etc/os-release")
             ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?["PRETTY_NAME=".Length..].Trim('"')
             : null;
-        return pretty is null ? RuntimeInformation.OSDescription : $"{pretty} ({RuntimeInformation.OSDescription})";
+        return pretty is null || RuntimeInformation.OSDescription.Contains(pretty, StringComparison.Ordinal)
+            ? RuntimeInformation.OSDescription
+            : $"{pretty} ({RuntimeInformation.OSDescription})";
     }
 
     private static string? ProcField(string path, string field)
