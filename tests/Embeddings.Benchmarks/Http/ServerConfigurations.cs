@@ -119,7 +119,7 @@ public static class ServerConfigurations
         var warm = TimeSpan.FromSeconds(Math.Min(1, o.WarmUpSeconds));
         var candidates = new List<(ServerSettings Settings, ResultRow Row)>();
         foreach (var settings in new[] { 0, 2, 5, 10 }.Select(w => best with { MaxWaitMs = w })
-            .Append(best with { MaxBatchSize = 8, MaxWaitMs = 2 }))
+            .Append(best with { MaxBatchSize = 8, MaxWaitMs = 2 }).Distinct())
         {
             var row = await suite.MeasureAsync("6", "sweep: latency", settings, open, 1, warm, ct).ConfigureAwait(false);
             sweep.Add(row);
