@@ -12,8 +12,10 @@ public sealed record EmbedRequest
     [JsonPropertyName("normalize")]
     public bool? Normalize { get; init; }
 
+    /// <summary>Cut inputs over the model's limit (default) rather than refuse them. A setter, not <c>init</c>: the JSON
+    /// source generator sets init-only properties in the object initializer, which would turn an absent field into false.</summary>
     [JsonPropertyName("truncate")]
-    public bool Truncate { get; init; } = true;
+    public bool Truncate { get; set; } = true;
 
     /// <summary>The name of one of the model's prompts (for example "query"), or null for none.</summary>
     [JsonPropertyName("prompt")]

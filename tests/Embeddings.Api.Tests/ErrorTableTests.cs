@@ -30,6 +30,14 @@ public sealed class ErrorTableTests(SharedApi api)
     }
 
     [Fact]
+    public async Task Input_over_the_limit_is_truncated_when_the_request_does_not_say()
+    {
+        var text = string.Join(' ', Enumerable.Repeat("word", 400));
+        using var response = await api.Client.PostAsync(MiniLmRoute, Json.Body(new { inputs = text }));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_model_is_404()
     {
         using var native = await api.Client.PostAsync(new Uri("/embed/no-such-model", UriKind.Relative), Json.Body(new { inputs = "x" }));

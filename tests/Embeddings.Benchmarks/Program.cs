@@ -4,6 +4,8 @@ var modes = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["raw"] = Embeddings.Benchmarks.RawOnnxBenchmark.RunAsync,
 };
 modes.Add("scheduler", SchedulerBenchmark.RunAsync);
+modes.Add("http", Embeddings.Benchmarks.Http.HttpBenchmark.RunAsync);
+modes.Add("soak", Embeddings.Benchmarks.Http.SoakBenchmark.RunAsync);
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))
 {

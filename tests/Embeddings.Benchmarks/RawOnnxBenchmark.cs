@@ -66,7 +66,7 @@ internal static class RawOnnxBenchmark
         return Task.FromResult(0);
     }
 
-    private static ModelRegistry Load(string modelsDirectory, int intraOpThreads) => ModelCatalog.Load(
+    internal static ModelRegistry Load(string modelsDirectory, int intraOpThreads) => ModelCatalog.Load(
         new EmbeddingsOptions
         {
             ModelsDirectory = modelsDirectory,
@@ -80,11 +80,11 @@ internal static class RawOnnxBenchmark
 
     /// <summary>Arrival order: consecutive chunks. Length-sorted: the items sorted by token count, then chunked,
     /// which is the least padding a batcher can reach.</summary>
-    private static TokenizedInput[][] Batches(TokenizedInput[] inputs, int size, bool sorted) =>
+    internal static TokenizedInput[][] Batches(TokenizedInput[] inputs, int size, bool sorted) =>
         (sorted ? inputs.OrderBy(i => i.Count).ToArray() : inputs).Chunk(size).ToArray();
 
     /// <summary>Items per second with <paramref name="workers"/> threads taking the next batch until none is left.</summary>
-    private static double Measure(IEmbeddingModel model, TokenizedInput[][] batches, int workers)
+    internal static double Measure(IEmbeddingModel model, TokenizedInput[][] batches, int workers)
     {
         var next = -1;
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>

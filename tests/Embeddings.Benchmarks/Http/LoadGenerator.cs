@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Embeddings.Benchmarks.Http;
+
+/// <summary>How to load the server: <see cref="Clients"/> closed-loop clients (each sends, awaits the answer, sends
+/// again), or, when <see cref="RatePerSecond"/> is set, a fixed arrival rate (open loop) whatever the answers take.
+/// The run stops at <see cref="Duration"/> or after <see cref="MaxRequests"/> requests, whichever comes first.</summary>
+public sealed record LoadSpec(int Clients, TimeSpan Duration, double? RatePerSecond = null, int? MaxRequests = null)
+{
+    public override string ToString() => RatePerSecond is { } rate ? $"open loop {rate:0} req/s" : $"{Clients} clients";
+}
+
+/// <summary>What one load run saw. Each request carries one corpus item.</summary>
+public sealed record LoadResult(int Requests, int Errors, double Seconds, double[] LatenciesMs, string? FirstError)
+{
+    public int Succeeded => Requests - Errors;
+
+    public double ItemsPerSecond => Seconds > 0 ? Succeeded / Seconds : 0;
+
+    /// <summary>Latency at quantile <paramref name="q"/> (0..1) in ms, nearest rank; NaN when nothing succeeded.</summary>
+    public double Percentile(double q) => Stats.Percentile(LatenciesMs, q);
+}
+
+/// <summary>
+/// Drives <c>POST /embed/{model}</c> with one corpus item per request, walking the corpus in its fixed order from the
+/// start on every run. Bodies are serialised once up front so the client spends its CPU on HTTP, not on JSON.
+/// In open loop, latency counts from the moment the request was due, so a server that falls behind is charged for it.
+/// </summary>
+public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList<string> corpus)
+{
+    private readonly byte[][] _bodies = corpus.Select(text => JsonSerializer.SerializeToUtf8Bytes(new { inputs = new[] { text } })).ToArray();
+
+    private readonly Uri _route = new($"embed/{Uri.EscapeDataString(model)}", UriKind.Relative);
+
+    public async Task<LoadResult> RunAsync(LoadSpec spec, CancellationToken ct = default)
+    {
+        var latencies = new ConcurrentQueue<double>();
+        var errors = 0;
+        string? firstError = null;
+        var sent = -1;
+        var started = Stopwatch.GetTimestamp();
+        var end = started + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
+        var limit = spec.MaxRequests ?? int.MaxValue;
+
+        async Task SendAsync(int index, long due)
+        {
+            var error = await SendOneAsync(_bodies[index % _bodies.Length], ct).ConfigureAwait(false);
+            if (error is null)
+            {
+                latencies.Enqueue(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref errors);
+                Interlocked.CompareExchange(ref firstError, error, null);
+            }
+        }
+
+        if (spec.RatePerSecond is { } rate)
+        {
+            var inFlight = new List<Task>();
+            for (var k = 0; k < limit; k++)
+            {
+                var due = started + (long)(k / rate * Stopwatch.Frequency);
+                if (due >= end)
+                {
+                    break;
+                }
+
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                }
+
+                inFlight.Add(SendAsync(k, due));
+            }
+
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+        else
+        {
+            await Task.WhenAll(Enumerable.Range(0, spec.Clients).Select(_ => Task.Run(async () =>
+            {
+                int index;
+                while (Stopwatch.GetTimestamp() < end && (index = Interlocked.Increment(ref sent)) < limit)
+                {
+                    await SendAsync(index, Stopwatch.GetTimestamp()).ConfigureAwait(false);
+                }
+            }, ct))).ConfigureAwait(false);
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var values = latencies.ToArray();
+        return new LoadResult(values.Length + errors, errors, seconds, values, firstError);
+    }
+
+    /// <summary>Sends one request; returns null on success, or what went wrong.</summary>
+    private async Task<string?> SendOneAsync(byte[] body, CancellationToken ct)
+    {
+        try
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(_route, content, ct).ConfigureAwait(false);
+            var answer = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            return response.IsSuccessStatusCode && answer.Length > 0
+                ? null
+                : $"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(200, answer.Length)))}";
+        }
+        catch (HttpRequestException ex)
+        {
+            return ex.InnerException is { } inner ? $"{ex.Message} ({inner.GetType().Name}: {inner.Message})" : ex.Message;
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            return $"timeout: {ex.Message}";
+        }
+    }
+}
