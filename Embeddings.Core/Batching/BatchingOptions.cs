@@ -11,8 +11,9 @@ public sealed record BatchingOptions
     /// <summary>Dispatch once the oldest input has waited this long.</summary>
     public int MaxWaitMs { get; init; } = 5;
 
-    /// <summary>Dispatch before the padded cost (longest tokens x count) would pass this.</summary>
-    public int MaxBatchTokens { get; init; } = 16384;
+    /// <summary>Dispatch before the padded cost (longest tokens x count) would pass this. 4096 measured faster
+    /// than 16384 on CPU (BENCHMARKS.md) and bounds ONNX Runtime's memory, which grows to the largest batch shape.</summary>
+    public int MaxBatchTokens { get; init; } = 4096;
 
     /// <summary>Inputs queued beyond this are refused with <see cref="QueueFullException"/>.</summary>
     public int MaxQueueLength { get; init; } = 4096;

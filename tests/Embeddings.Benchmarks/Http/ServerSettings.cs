@@ -6,7 +6,7 @@ namespace Embeddings.Benchmarks.Http;
 public sealed record ServerSettings(
     int MaxBatchSize = 32,
     int MaxWaitMs = 5,
-    int MaxBatchTokens = 16384,
+    int MaxBatchTokens = 4096,
     int MaxConcurrentBatches = 2,
     bool SortByLength = true)
 {
