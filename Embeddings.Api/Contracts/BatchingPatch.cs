@@ -21,6 +21,9 @@ public sealed record BatchingPatch
     [JsonPropertyName("maxConcurrentBatches")]
     public int? MaxConcurrentBatches { get; init; }
 
+    [JsonPropertyName("dispatchWhenIdle")]
+    public bool? DispatchWhenIdle { get; init; }
+
     /// <summary>Sort batches by token length; off only to measure arrival order.</summary>
     [JsonPropertyName("sortByLength")]
     public bool? SortByLength { get; init; }
@@ -32,6 +35,7 @@ public sealed record BatchingPatch
         MaxBatchTokens = MaxBatchTokens ?? current.MaxBatchTokens,
         MaxQueueLength = MaxQueueLength ?? current.MaxQueueLength,
         MaxConcurrentBatches = MaxConcurrentBatches ?? current.MaxConcurrentBatches,
+        DispatchWhenIdle = DispatchWhenIdle ?? current.DispatchWhenIdle,
         SortByLength = SortByLength ?? current.SortByLength,
     };
 }

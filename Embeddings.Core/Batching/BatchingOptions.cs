@@ -21,6 +21,10 @@ public sealed record BatchingOptions
     /// <summary>Batches of this model that may run at once.</summary>
     public int MaxConcurrentBatches { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>When no batch of this model is running, dispatch what waits at once instead of waiting
+    /// <see cref="MaxWaitMs"/>: an idle model answers a lone request without delay, and batches still form while it is busy.</summary>
+    public bool DispatchWhenIdle { get; init; }
+
     /// <summary>Sort each batch by token count (and split it where that cuts padding). Off only to measure arrival order.</summary>
     public bool SortByLength { get; init; } = true;
 

@@ -56,7 +56,8 @@ internal sealed partial class ModelQueue
             var options = Options;
             var oldest = _pending.Peek().EnqueuedAt;
             var maxWait = TimeSpan.FromMilliseconds(options.MaxWaitMs);
-            if (!_inputDone && _time.GetElapsedTime(oldest) < maxWait && !IsFull(options))
+            var idle = options.DispatchWhenIdle && InFlightBatches == 0;
+            if (!_inputDone && !idle && _time.GetElapsedTime(oldest) < maxWait && !IsFull(options))
             {
                 await WaitForInputAsync(oldest, maxWait).ConfigureAwait(false);
                 continue;
