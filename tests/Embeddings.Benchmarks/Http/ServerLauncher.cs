@@ -119,11 +119,9 @@ public sealed class ServerLauncher : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-            }
-            catch (TaskCanceledException)
-            {
+                // Not listening yet (or too slow to answer): poll again; the deadline below reports the server's output.
             }
 
             await Task.Delay(200).ConfigureAwait(false);
