@@ -1,5 +1,6 @@
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

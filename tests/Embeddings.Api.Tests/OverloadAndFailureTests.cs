@@ -1,4 +1,5 @@
 using Embeddings.Core.Batching;
+using Embeddings.Testing;
 
 namespace Embeddings.Api.Tests;
 

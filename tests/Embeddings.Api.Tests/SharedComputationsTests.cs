@@ -1,6 +1,7 @@
 using Embeddings.Api.Embedding;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Embeddings.Api.Tests;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 /// <summary>

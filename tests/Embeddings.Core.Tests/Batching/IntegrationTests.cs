@@ -1,5 +1,6 @@
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 
 namespace Embeddings.Core.Tests.Batching;
 

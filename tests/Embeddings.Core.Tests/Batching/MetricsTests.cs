@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 
 namespace Embeddings.Core.Tests.Batching;
 

@@ -1,5 +1,6 @@
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Embeddings.Core.Models;
 
-namespace Embeddings.Core.Models;
+namespace Embeddings.Testing;
 
 /// <summary>
 /// A deterministic stand-in for a real model, for tests and load tests.

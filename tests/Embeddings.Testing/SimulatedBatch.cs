@@ -1,4 +1,6 @@
-namespace Embeddings.Core.Models;
+using Embeddings.Core.Models;
+
+namespace Embeddings.Testing;
 
 /// <summary>One batch a <see cref="SimulatedEmbeddingModel"/> ran: its finishing order, token counts in the order received, and
 /// <see cref="System.Diagnostics.Stopwatch"/> timestamps of its start and end.</summary>

@@ -1,4 +1,6 @@
-namespace Embeddings.Core.Models;
+using Embeddings.Core.Models;
+
+namespace Embeddings.Testing;
 
 /// <summary>How a <see cref="SimulatedEmbeddingModel"/> looks and what a batch costs.</summary>
 public sealed record SimulatedModelOptions
