@@ -2,16 +2,19 @@ using Embeddings.Api.Cache;
 using Embeddings.Api.Config;
 using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
+using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.Security;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Embeddings.Api;
 
 public static class EmbeddingsServiceExtensions
 {
-    /// <summary>The engine, the models, the request path, cache, config store, metrics and problem answers.</summary>
+    /// <summary>The engine, the models, the request path, cache, config store, metrics, security and problem answers.</summary>
     public static IHostApplicationBuilder AddEmbeddings(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -19,6 +22,8 @@ public static class EmbeddingsServiceExtensions
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmbeddingsOptions>().BindConfiguration(EmbeddingsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmbeddingsOptions>, EmbeddingsOptionsValidator>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>(
+            (kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBytes);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => ModelCatalog.Load(
@@ -26,8 +31,8 @@ public static class EmbeddingsServiceExtensions
         services.AddSingleton<BatchProcessor>();
         services.AddHostedService<BatchProcessorLifetime>();
 
-        services.AddSingleton<EmbeddingsMetrics>();
-        services.AddHostedService<EngineMetricsBridge>();
+        services.AddSingleton<ApiMetrics>();
+        services.AddPrometheusExport();
 
         // Redis-backed config and cache replace these when Redis is configured (a later step); until then
         // both are real, in-process implementations.
@@ -39,18 +44,30 @@ public static class EmbeddingsServiceExtensions
         services.AddSingleton<SharedComputations>();
         services.AddSingleton<EmbeddingService>();
 
-        services.AddProblemDetails();
+        services.AddEmbeddingsSecurity();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Routing refuses a body that is not JSON (the endpoints' Accepts metadata) before any handler runs.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                context.ProblemDetails.Detail ??= "The body must be JSON (Content-Type: application/json).";
+            }
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         return builder;
     }
 
-    /// <summary>Problem answers for unmatched routes and unexpected failures (a 500 is a bug; it is logged).</summary>
-    public static WebApplication UseEmbeddingsErrors(this WebApplication app)
+    /// <summary>The request pipeline before the endpoints: one error path (problem answers, also for unmatched routes
+    /// and refused content types), then authentication.</summary>
+    public static WebApplication UseEmbeddings(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 }

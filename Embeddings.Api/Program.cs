@@ -8,7 +8,7 @@ builder.AddEmbeddings();
 
 var app = builder.Build();
 
-app.UseEmbeddingsErrors();
+app.UseEmbeddings();
 app.MapDefaultEndpoints();
 app.MapEmbeddingsApi();
 

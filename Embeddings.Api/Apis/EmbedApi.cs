@@ -1,6 +1,5 @@
 using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
-using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,22 +20,16 @@ public static class EmbedApi
         return app;
     }
 
-    public static async Task<Results<Ok<EmbedResponse>, ProblemHttpResult>> EmbedAsync(
+    /// <summary>Errors are thrown and answered by the one exception handler (<see cref="Errors.ErrorTable"/>).</summary>
+    public static async Task<Ok<EmbedResponse>> EmbedAsync(
         string model, HttpContext context, RequestBodyReader reader, EmbeddingService embeddings)
     {
         EmbeddingRequestMetricsFilter.SetModel(context, model);
-        try
-        {
-            var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.EmbedRequest, context.RequestAborted);
-            var outcome = await embeddings.EmbedAsync(
-                model, request.Inputs, new EmbedSettings(request.Truncate, request.Normalize, request.Prompt), context.RequestAborted);
+        var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.EmbedRequest, context.RequestAborted);
+        var outcome = await embeddings.EmbedAsync(
+            model, request.Inputs, new EmbedSettings(request.Truncate, request.Normalize, request.Prompt), context.RequestAborted);
 
-            EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
-            return TypedResults.Ok(new EmbedResponse(outcome.Model.Id, outcome.Model.Dimensions, outcome.Vectors, new EmbedUsage(outcome.Tokens)));
-        }
-        catch (Exception ex) when (ErrorTable.TryMap(ex, context, out var problem))
-        {
-            return problem;
-        }
+        EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
+        return TypedResults.Ok(new EmbedResponse(outcome.Model.Id, outcome.Model.Dimensions, outcome.Vectors, new EmbedUsage(outcome.Tokens)));
     }
 }

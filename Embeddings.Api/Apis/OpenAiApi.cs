@@ -23,48 +23,42 @@ public static class OpenAiApi
         return app;
     }
 
-    public static async Task<Results<Ok<OpenAiEmbeddingResponse>, ProblemHttpResult>> CreateEmbeddingsAsync(
+    /// <summary>Errors are thrown and answered by the one exception handler (<see cref="ErrorTable"/>).</summary>
+    public static async Task<Ok<OpenAiEmbeddingResponse>> CreateEmbeddingsAsync(
         HttpContext context, RequestBodyReader reader, EmbeddingService embeddings, ModelRegistry registry)
     {
-        try
+        var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.OpenAiEmbeddingRequest, context.RequestAborted);
+        if (string.IsNullOrWhiteSpace(request.Model))
         {
-            var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.OpenAiEmbeddingRequest, context.RequestAborted);
-            if (string.IsNullOrWhiteSpace(request.Model))
-            {
-                throw RequestException.BadRequest("'model' is required.");
-            }
-
-            EmbeddingRequestMetricsFilter.SetModel(context, request.Model);
-            var base64 = request.EncodingFormat switch
-            {
-                null or "float" => false,
-                "base64" => true,
-                _ => throw RequestException.BadRequest($"'encoding_format' must be \"float\" or \"base64\", not \"{request.EncodingFormat}\"."),
-            };
-
-            // These models are not trained for shortened (Matryoshka) vectors, so only their full size is offered.
-            var model = registry.Get(request.Model).Model.Descriptor;
-            if (request.Dimensions is { } dimensions && dimensions != model.Dimensions)
-            {
-                throw RequestException.BadRequest(
-                    $"Model '{model.Id}' produces {model.Dimensions} dimensions; 'dimensions' must be {model.Dimensions} or absent.");
-            }
-
-            var outcome = await embeddings.EmbedAsync(model.Id, request.Input, new EmbedSettings(), context.RequestAborted);
-
-            var data = new OpenAiEmbedding[outcome.Vectors.Count];
-            for (var i = 0; i < data.Length; i++)
-            {
-                data[i] = new OpenAiEmbedding(i, base64 ? ToBase64(outcome.Vectors[i]) : outcome.Vectors[i]);
-            }
-
-            EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
-            return TypedResults.Ok(new OpenAiEmbeddingResponse(data, outcome.Model.Id, new OpenAiUsage(outcome.Tokens, outcome.Tokens)));
+            throw RequestException.BadRequest("'model' is required.");
         }
-        catch (Exception ex) when (ErrorTable.TryMap(ex, context, out var problem))
+
+        EmbeddingRequestMetricsFilter.SetModel(context, request.Model);
+        var base64 = request.EncodingFormat switch
         {
-            return problem;
+            null or "float" => false,
+            "base64" => true,
+            _ => throw RequestException.BadRequest($"'encoding_format' must be \"float\" or \"base64\", not \"{request.EncodingFormat}\"."),
+        };
+
+        // These models are not trained for shortened (Matryoshka) vectors, so only their full size is offered.
+        var model = registry.Get(request.Model).Model.Descriptor;
+        if (request.Dimensions is { } dimensions && dimensions != model.Dimensions)
+        {
+            throw RequestException.BadRequest(
+                $"Model '{model.Id}' produces {model.Dimensions} dimensions; 'dimensions' must be {model.Dimensions} or absent.");
         }
+
+        var outcome = await embeddings.EmbedAsync(model.Id, request.Input, new EmbedSettings(), context.RequestAborted);
+
+        var data = new OpenAiEmbedding[outcome.Vectors.Count];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = new OpenAiEmbedding(i, base64 ? ToBase64(outcome.Vectors[i]) : outcome.Vectors[i]);
+        }
+
+        EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
+        return TypedResults.Ok(new OpenAiEmbeddingResponse(data, outcome.Model.Id, new OpenAiUsage(outcome.Tokens, outcome.Tokens)));
     }
 
     /// <summary>OpenAI's base64 format: the float32 values in little-endian byte order.</summary>

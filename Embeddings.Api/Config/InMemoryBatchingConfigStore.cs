@@ -13,8 +13,7 @@ public sealed class InMemoryBatchingConfigStore(BatchProcessor processor) : IBat
         // Read-modify-write under a lock, so two concurrent partial updates both land.
         lock (_gate)
         {
-            var updated = patch.ApplyTo(processor.GetOptions(model)).EnsureValid();
-            return Task.FromResult(processor.UpdateOptions(model, updated));
+            return Task.FromResult(processor.UpdateOptions(model, patch.ApplyTo(processor.GetOptions(model))));
         }
     }
 }

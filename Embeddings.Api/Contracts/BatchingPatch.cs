@@ -15,6 +15,9 @@ public sealed record BatchingPatch
     [JsonPropertyName("maxBatchTokens")]
     public int? MaxBatchTokens { get; init; }
 
+    [JsonPropertyName("minPaddingEfficiency")]
+    public double? MinPaddingEfficiency { get; init; }
+
     [JsonPropertyName("maxQueueLength")]
     public int? MaxQueueLength { get; init; }
 
@@ -24,7 +27,7 @@ public sealed record BatchingPatch
     [JsonPropertyName("dispatchWhenIdle")]
     public bool? DispatchWhenIdle { get; init; }
 
-    /// <summary>Sort batches by token length; off only to measure arrival order.</summary>
+    /// <summary>Choose batches by token length; off only to measure arrival order.</summary>
     [JsonPropertyName("sortByLength")]
     public bool? SortByLength { get; init; }
 
@@ -33,6 +36,7 @@ public sealed record BatchingPatch
         MaxBatchSize = MaxBatchSize ?? current.MaxBatchSize,
         MaxWaitMs = MaxWaitMs ?? current.MaxWaitMs,
         MaxBatchTokens = MaxBatchTokens ?? current.MaxBatchTokens,
+        MinPaddingEfficiency = MinPaddingEfficiency ?? current.MinPaddingEfficiency,
         MaxQueueLength = MaxQueueLength ?? current.MaxQueueLength,
         MaxConcurrentBatches = MaxConcurrentBatches ?? current.MaxConcurrentBatches,
         DispatchWhenIdle = DispatchWhenIdle ?? current.DispatchWhenIdle,

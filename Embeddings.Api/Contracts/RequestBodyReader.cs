@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Embeddings.Api.Contracts;
 
 /// <summary>
-/// Reads a JSON body with a byte limit, turning every way it can be wrong into a 400 or 413 that says what was wrong.
-/// Minimal APIs' own binding answers malformed JSON with a bare 400; we want the reason.
+/// Reads a JSON body and turns every way it can be wrong into a 400 or 413 that says what was wrong and where.
+/// Minimal APIs' own binding answers malformed JSON with a bare 400; this says why. The size limit itself is
+/// Kestrel's (<see cref="ApiOptions.MaxRequestBytes"/>); this only words its refusal. The content type is checked
+/// by routing (the endpoints' Accepts metadata: 415).
 /// </summary>
 public sealed class RequestBodyReader(IOptions<ApiOptions> options)
 {
@@ -18,24 +20,19 @@ public sealed class RequestBodyReader(IOptions<ApiOptions> options)
         var maxBytes = options.Value.MaxRequestBytes;
         if (request.ContentLength > maxBytes)
         {
+            // Refused unread: lift the limit so Kestrel may drain the rest (for at most its 5 s) and the client,
+            // still sending, reads this answer instead of a reset connection.
+            if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = null;
+            }
+
             throw RequestException.TooLarge($"The body has {request.ContentLength} bytes; the limit is {maxBytes} (Embeddings:MaxRequestBytes).");
         }
 
-        if (!request.HasJsonContentType())
-        {
-            throw RequestException.BadRequest("The body must be JSON (Content-Type: application/json).");
-        }
-
-        // Our limit replaces Kestrel's, so an oversized chunked body also gets a problem answer rather than a reset.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = null;
-        }
-
-        await using var limited = new LengthLimitedStream(request.Body, maxBytes);
         try
         {
-            return await JsonSerializer.DeserializeAsync(limited, typeInfo, ct)
+            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, ct)
                 ?? throw RequestException.BadRequest("The body is JSON null; send an object.");
         }
         catch (JsonException ex)
@@ -44,7 +41,7 @@ public sealed class RequestBodyReader(IOptions<ApiOptions> options)
             var reason = ex.InnerException?.Message ?? ex.Message;
             throw RequestException.BadRequest($"The body is not valid JSON for this route{where}: {reason}");
         }
-        catch (LengthLimitedStream.LimitExceededException)
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw RequestException.TooLarge($"The body is over the limit of {maxBytes} bytes (Embeddings:MaxRequestBytes).");
         }

@@ -1,6 +1,7 @@
 using Embeddings.Api.Cache;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public sealed class EmbeddingService(
     SharedComputations computations,
     ModelRegistry registry,
     IEmbeddingCache cache,
-    EmbeddingsMetrics metrics,
+    ApiMetrics metrics,
     IOptions<ApiOptions> options)
 {
     public async Task<EmbedOutcome> EmbedAsync(string modelId, IReadOnlyList<string>? texts, EmbedSettings settings, CancellationToken ct)
@@ -59,7 +60,6 @@ public sealed class EmbeddingService(
             {
                 newEntries.Add(new(key, new CachedEmbedding(computed[index].Vector, computed[index].TokenCount)));
                 slowest = Slowest(slowest, computed[index].Timings);
-                metrics.QueueWait.WithLabels(model.Id).Observe(computed[index].Timings.QueueTime.TotalSeconds);
             }
 
             for (var i = 0; i < keys.Length; i++)
@@ -106,24 +106,14 @@ public sealed class EmbeddingService(
             }
         }
 
-        if (settings.Prompt is not null && !model.Prompts.ContainsKey(settings.Prompt))
-        {
-            var known = model.Prompts.Count == 0 ? "none" : string.Join(", ", model.Prompts.Keys);
-            throw new InvalidInputException($"Model '{model.Id}' has no prompt '{settings.Prompt}'; its prompts: {known}.");
-        }
+        model.PromptPrefix(settings.Prompt); // refuses an unknown prompt before any cache lookup
     }
 
     private void RecordCacheLookups(string model, int hits, int misses)
     {
-        if (hits > 0)
-        {
-            metrics.CacheRequests.WithLabels(model, "hit").Inc(hits);
-        }
-
-        if (misses > 0)
-        {
-            metrics.CacheRequests.WithLabels(model, "miss").Inc(misses);
-        }
+        KeyValuePair<string, object?> label = new(EmbeddingsMeter.ModelTag, model);
+        metrics.CacheRequests.Add(hits, label, new("result", "hit"));
+        metrics.CacheRequests.Add(misses, label, new("result", "miss"));
     }
 
     private static int CountMisses(CachedEmbedding?[] found) => found.Count(entry => entry is null);

@@ -1,46 +1,37 @@
 using System.Globalization;
 using Embeddings.Core.Models;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Embeddings.Api.Errors;
 
 /// <summary>
-/// The one table from errors to HTTP answers. Every refusal is an RFC 7807 problem that says what was wrong.
+/// The one table from errors to HTTP answers. Every refusal is an RFC 7807 problem that says what was wrong;
+/// an error not in the table is a bug, answered 500 and logged.
 /// </summary>
 public static class ErrorTable
 {
-    public static bool TryMap(Exception exception, HttpContext context, out ProblemHttpResult problem)
+    /// <summary>The status and title for an error, or null when it is not in the table.</summary>
+    public static (int Status, string Title)? Find(Exception exception) => exception switch
     {
-        (int Status, string Title)? row = exception switch
-        {
-            RequestException e => (e.StatusCode, e.Title),
-            ModelNotFoundException => (StatusCodes.Status404NotFound, "Unknown model"),
-            InvalidOptionsException => (StatusCodes.Status400BadRequest, "Invalid batching options"),
-            InvalidInputException => (StatusCodes.Status400BadRequest, "Invalid input"),
-            QueueFullException => (StatusCodes.Status429TooManyRequests, "Model queue full"),
-            ShuttingDownException => (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
-            ModelFailedException => (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
-            _ => null,
-        };
+        RequestException e => (e.StatusCode, e.Title),
+        ModelNotFoundException => (StatusCodes.Status404NotFound, "Unknown model"),
+        InvalidOptionsException => (StatusCodes.Status400BadRequest, "Invalid batching options"),
+        InvalidInputException => (StatusCodes.Status400BadRequest, "Invalid input"),
+        QueueFullException => (StatusCodes.Status429TooManyRequests, "Model queue full"),
+        ShuttingDownException => (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
+        ModelFailedException => (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
+        BadHttpRequestException e => (e.StatusCode, "Bad request"),
+        _ => null,
+    };
 
-        if (row is not { } found)
-        {
-            problem = null!;
-            return false;
-        }
-
+    /// <summary>Headers that go with some answers: when to retry, and how to authenticate.</summary>
+    public static void AddHeaders(Exception exception, HttpResponse response)
+    {
         if (exception is QueueFullException full)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(full.RetryAfter.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = RetryAfterSeconds(full.RetryAfter).ToString(CultureInfo.InvariantCulture);
         }
-
-        if (found.Status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-
-        problem = TypedResults.Problem(statusCode: found.Status, title: found.Title, detail: exception.Message);
-        return true;
     }
+
+    /// <summary>Whole seconds, rounded up, at least 1: what a Retry-After header can say.</summary>
+    public static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 }

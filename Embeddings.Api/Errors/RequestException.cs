@@ -1,6 +1,6 @@
 namespace Embeddings.Api.Errors;
 
-/// <summary>A request the API refuses before it reaches the engine: bad JSON, too large, not authorised.</summary>
+/// <summary>A request the API refuses before it reaches the engine: bad JSON or too large.</summary>
 public sealed class RequestException(int statusCode, string title, string detail) : Exception(detail)
 {
     public int StatusCode { get; } = statusCode;
@@ -10,6 +10,4 @@ public sealed class RequestException(int statusCode, string title, string detail
     public static RequestException BadRequest(string detail) => new(StatusCodes.Status400BadRequest, "Invalid request", detail);
 
     public static RequestException TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Request too large", detail);
-
-    public static RequestException Unauthorized(string detail) => new(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
 }

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using System.Globalization;
+using Embeddings.Api.Errors;
+using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Api.Metrics;
 
 /// <summary>Counts each embedding request by model and status, and times it.</summary>
-public sealed class EmbeddingRequestMetricsFilter(EmbeddingsMetrics metrics, ModelRegistry registry) : IEndpointFilter
+public sealed class EmbeddingRequestMetricsFilter(ApiMetrics metrics, ModelRegistry registry) : IEndpointFilter
 {
     private const string ModelItem = "embeddings.model";
 
@@ -19,7 +20,7 @@ public sealed class EmbeddingRequestMetricsFilter(EmbeddingsMetrics metrics, Mod
         try
         {
             var result = await next(context);
-            status = StatusOf(result);
+            status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
             return result;
         }
         catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
@@ -27,21 +28,18 @@ public sealed class EmbeddingRequestMetricsFilter(EmbeddingsMetrics metrics, Mod
             status = 499; // the client went away
             throw;
         }
+        catch (Exception ex) when (ErrorTable.Find(ex) is { } row)
+        {
+            status = row.Status; // the exception handler answers it
+            throw;
+        }
         finally
         {
             // Unknown names share one label, so junk model names cannot blow up the series count.
             var model = context.HttpContext.Items[ModelItem] as string;
-            var label = model is not null && registry.TryGet(model, out var found) ? found.Id : "unknown";
-            metrics.Requests.WithLabels(label, status.ToString(CultureInfo.InvariantCulture)).Inc();
-            metrics.RequestDuration.WithLabels(label).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            KeyValuePair<string, object?> label = new(EmbeddingsMeter.ModelTag, model is not null && registry.TryGet(model, out var found) ? found.Id : "unknown");
+            metrics.Requests.Add(1, label, new("status", status));
+            metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, label);
         }
     }
-
-    /// <summary>The status a handler's result will write; typed unions wrap the real result.</summary>
-    private static int StatusOf(object? result) => result switch
-    {
-        INestedHttpResult nested => StatusOf(nested.Result),
-        IStatusCodeHttpResult { StatusCode: { } code } => code,
-        _ => StatusCodes.Status200OK,
-    };
 }

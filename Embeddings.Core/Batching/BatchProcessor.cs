@@ -6,12 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Embeddings.Core.Batching;
 
 /// <summary>
-/// The engine's front door: one <see cref="ModelQueue"/> (a channel, one dispatcher loop, dedicated runner
-/// threads) per registered model. Callers tokenize here, on their own thread, and wait for their own answer.
+/// The engine's front door: one <see cref="ModelQueue"/> (admission, a dispatcher loop that plans batches, runners
+/// that pull them) per registered model. Callers are admitted first, then tokenize on their own thread, then wait
+/// for their own answer.
 /// <para>
-/// Stats: <see cref="GetStats"/> returns cumulative counters and averages per model; the same events feed
-/// System.Diagnostics.Metrics instruments on the meter <see cref="EmbeddingsInstruments.MeterName"/> (names in
-/// <see cref="EmbeddingsInstruments"/>), and <see cref="BatchCompleted"/> reports each model call.
+/// Stats: <see cref="GetStats"/> returns cumulative counters and averages per model; the same events feed the
+/// instruments on the meter <see cref="EmbeddingsMeter.Name"/>.
 /// </para>
 /// <para>
 /// Shutdown (<see cref="ShutdownAsync"/> or <see cref="DisposeAsync"/>): new submits fail at once with
@@ -23,7 +23,7 @@ public sealed class BatchProcessor : IAsyncDisposable
 {
     private readonly FrozenDictionary<string, ModelQueue> _queues;
     private readonly ModelQueue[] _ordered;
-    private readonly BatchMetrics _metrics;
+    private readonly EngineInstruments _instruments;
     private readonly ILogger _logger;
     private readonly Lock _shutdownLock = new();
     private Task? _shutdown;
@@ -44,11 +44,11 @@ public sealed class BatchProcessor : IAsyncDisposable
             model.Batching.EnsureValid();
         }
 
-        _metrics = new BatchMetrics(
+        _instruments = new EngineInstruments(
             meterFactory,
             () => Measure(q => q.QueueDepth),
             () => Measure(q => q.InFlightBatches));
-        _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _metrics, OnBatchCompleted))];
+        _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _instruments))];
         _queues = _ordered.ToFrozenDictionary(q => q.Id, StringComparer.OrdinalIgnoreCase);
         Models = [.. _ordered.Select(q => q.Id)];
     }
@@ -59,9 +59,9 @@ public sealed class BatchProcessor : IAsyncDisposable
     /// <summary>True once shutdown began; submits are refused from then on.</summary>
     public bool IsShuttingDown => _stopping;
 
-    /// <summary>Raised on a runner thread after each model call (success or failure), before its callers are
-    /// answered. Handlers must be quick; an exception from one is logged and ignored.</summary>
-    public event EventHandler<BatchReport>? BatchCompleted;
+    /// <summary>Models whose dispatcher crashed, with the reason; they answer every caller with a model failure.</summary>
+    public IReadOnlyDictionary<string, Exception> FailedModels =>
+        _ordered.Where(q => q.Fault is not null).ToDictionary(q => q.Id, q => q.Fault!);
 
     /// <summary>Embeds one input. Throws <see cref="ModelNotFoundException"/>, <see cref="InvalidInputException"/>,
     /// <see cref="QueueFullException"/>, <see cref="ShuttingDownException"/> or <see cref="ModelFailedException"/>;
@@ -72,14 +72,7 @@ public sealed class BatchProcessor : IAsyncDisposable
         // (before ShutdownAsync returns, for example). Errors still arrive through the task.
         try
         {
-            var queue = Admit(model, 1);
-            if (ct.IsCancellationRequested)
-            {
-                return Task.FromCanceled<ModelEmbedding>(ct);
-            }
-
-            var prepared = queue.Prepare(input);
-            return queue.Enqueue([prepared], ct)[0];
+            return Submit(model, [input], ct)[0];
         }
         catch (Exception ex)
         {
@@ -93,21 +86,7 @@ public sealed class BatchProcessor : IAsyncDisposable
         string model, IReadOnlyList<ModelInput> inputs, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ct.ThrowIfCancellationRequested();
-        var queue = Admit(model, inputs.Count);
-        if (inputs.Count == 0)
-        {
-            return [];
-        }
-
-        var prepared = new (TokenizedInput, bool)[inputs.Count];
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            prepared[i] = queue.Prepare(inputs[i]);
-        }
-
-        var tasks = queue.Enqueue(prepared, ct);
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
+        return inputs.Count == 0 ? [] : await Task.WhenAll(Submit(model, inputs, ct)).ConfigureAwait(false);
     }
 
     public BatchingOptions GetOptions(string model) => Queue(model).Options;
@@ -118,8 +97,7 @@ public sealed class BatchProcessor : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var queue = Queue(model);
-        options.EnsureValid();
-        return queue.UpdateOptions(options);
+        return queue.UpdateOptions(options.EnsureValid());
     }
 
     public ModelStatsSnapshot GetStats(string model) => Queue(model).GetStats();
@@ -152,7 +130,7 @@ public sealed class BatchProcessor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
-        _metrics.Dispose();
+        _instruments.Dispose();
     }
 
     internal ModelQueue Queue(string model)
@@ -161,15 +139,27 @@ public sealed class BatchProcessor : IAsyncDisposable
         return _queues.TryGetValue(model, out var queue) ? queue : throw new ModelNotFoundException(model);
     }
 
-    private ModelQueue Admit(string model, int count)
+    /// <summary>Admits, then tokenizes, then queues: a refusal costs no tokenizing, and each input is tokenized once.</summary>
+    private Task<ModelEmbedding>[] Submit(string model, IReadOnlyList<ModelInput> inputs, CancellationToken ct)
     {
         var queue = Queue(model);
-        if (_stopping)
+        ct.ThrowIfCancellationRequested();
+        queue.Admit(inputs.Count);
+        var prepared = new (TokenizedInput, bool)[inputs.Count];
+        try
         {
-            throw queue.RejectShuttingDown(count);
+            for (var i = 0; i < prepared.Length; i++)
+            {
+                prepared[i] = queue.Prepare(inputs[i]);
+            }
+        }
+        catch
+        {
+            queue.Release(inputs.Count);
+            throw;
         }
 
-        return queue;
+        return queue.Enqueue(prepared, ct);
     }
 
     private async Task StopAsync()
@@ -178,23 +168,11 @@ public sealed class BatchProcessor : IAsyncDisposable
         BatchingLog.ShutdownCompleted(_logger);
     }
 
-    private void OnBatchCompleted(BatchReport report)
-    {
-        try
-        {
-            BatchCompleted?.Invoke(this, report);
-        }
-        catch (Exception ex)
-        {
-            BatchingLog.ObserverFailed(_logger, ex, report.Model);
-        }
-    }
-
     private IEnumerable<Measurement<int>> Measure(Func<ModelQueue, int> value)
     {
         foreach (var queue in _ordered)
         {
-            yield return new Measurement<int>(value(queue), new KeyValuePair<string, object?>(EmbeddingsInstruments.ModelTag, queue.Id));
+            yield return new Measurement<int>(value(queue), new KeyValuePair<string, object?>(EmbeddingsMeter.ModelTag, queue.Id));
         }
     }
 }

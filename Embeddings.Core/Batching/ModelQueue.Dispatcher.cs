@@ -2,9 +2,17 @@ using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Batching;
 
-/// <summary>The dispatcher loop: the only reader of the channel and the only owner of the pending list.</summary>
+/// <summary>The dispatcher loop: the only reader of the command channel, and the only owner of the pending pool and
+/// of the runners' comings and goings.</summary>
 internal sealed partial class ModelQueue
 {
+    private readonly PendingPool _pool = new();
+    private readonly List<BatchRunner> _runners = [];
+    private readonly Stack<BatchRunner> _idle = new();
+    private Task<bool>? _readWait;
+    private bool _stopping;
+    private int _poolEntries;
+
     private async Task RunAsync()
     {
         try
@@ -13,26 +21,14 @@ internal sealed partial class ModelQueue
         }
         catch (Exception ex)
         {
-            BatchingLog.DispatcherFailed(_logger, ex, Id);
-            _channel.Writer.TryComplete();
-            FailQueued(new ModelFailedException(Id, ex));
+            await FailAsync(ex).ConfigureAwait(false);
         }
         finally
         {
-            if (_slotWait is { } slotWait)
+            foreach (var runner in _runners)
             {
-                await slotWait.ConfigureAwait(false);
-                _haveSlot = true;
+                runner.Retire();
             }
-
-            if (_haveSlot)
-            {
-                _haveSlot = false;
-                _slots.Release();
-            }
-
-            await _slots.WhenIdleAsync().ConfigureAwait(false);
-            _runners.Complete();
         }
     }
 
@@ -41,265 +37,174 @@ internal sealed partial class ModelQueue
         while (true)
         {
             Drain();
-            if (!DropCancelledAtFront())
-            {
-                if (_inputDone)
-                {
-                    return;
-                }
-
-                Waiting?.Invoke(0, null);
-                await ReadWait().ConfigureAwait(false);
-                continue;
-            }
-
             var options = Options;
-            var oldest = _pending.Peek().EnqueuedAt;
-            var maxWait = TimeSpan.FromMilliseconds(options.MaxWaitMs);
-            var idle = options.DispatchWhenIdle && InFlightBatches == 0;
-            if (!_inputDone && !idle && _time.GetElapsedTime(oldest) < maxWait && !IsFull(options))
+            StartOrRetireRunners(options);
+            while (_idle.Count > 0 && TakeDueBatch(options) is { } batch)
             {
-                await WaitForInputAsync(oldest, maxWait).ConfigureAwait(false);
-                continue;
+                Interlocked.Increment(ref _inFlight);
+                _idle.Pop().Run(batch);
             }
 
-            if (!_haveSlot)
+            Volatile.Write(ref _poolEntries, _pool.Count);
+            if (_stopping && _idle.Count == _runners.Count && !_pool.HasLive())
             {
-                _slotWait ??= _slots.AcquireAsync();
-                if (!_slotWait.IsCompleted)
-                {
-                    // Every runner is busy: keep draining (so cancellations leave and the batch grows) until one frees.
-                    await (_inputDone ? _slotWait : Task.WhenAny(_slotWait, ReadWait())).ConfigureAwait(false);
-                    continue;
-                }
-
-                _slotWait = null;
-                _haveSlot = true;
+                BatchingLog.QueueStopped(_logger, Id);
+                return;
             }
 
-            var batch = Take(Options);
-            if (batch.Count > 0)
-            {
-                _haveSlot = false;
-                Dispatch(batch, Options);
-            }
+            await WaitAsync(options).ConfigureAwait(false);
         }
     }
 
-    private Task<bool> ReadWait() => _readWait ??= _channel.Reader.WaitToReadAsync().AsTask();
-
-    /// <summary>Waits for new input or until the oldest entry is due, whichever comes first.</summary>
-    private async Task WaitForInputAsync(long oldest, TimeSpan maxWait)
+    /// <summary>Reads every command written so far.</summary>
+    private void Drain()
     {
-        var read = ReadWait();
-        var left = maxWait - _time.GetElapsedTime(oldest); // measured as the timer starts, so it ends on the deadline
-        if (read.IsCompleted || left <= TimeSpan.Zero)
+        if (_readWait is { IsCompleted: true })
+        {
+            _readWait = null;
+        }
+
+        while (_commands.Reader.TryRead(out var command))
+        {
+            if (command.Requests is { } requests)
+            {
+                foreach (var request in requests)
+                {
+                    _pool.Add(request);
+                }
+            }
+            else if (command.FreeRunner is { } runner)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                _idle.Push(runner);
+            }
+
+            _stopping |= command.IsStop;
+        }
+
+        _pool.CompactIfSparse(QueueDepth);
+    }
+
+    /// <summary>Keeps <see cref="BatchingOptions.MaxConcurrentBatches"/> runners: new ones start idle; extra ones
+    /// retire once idle, so a lower limit lets running batches finish.</summary>
+    private void StartOrRetireRunners(BatchingOptions options)
+    {
+        while (_runners.Count < options.MaxConcurrentBatches)
+        {
+            var runner = new BatchRunner(this, $"embed {Id} #{_runners.Count + 1}");
+            _runners.Add(runner);
+            _idle.Push(runner);
+        }
+
+        while (_runners.Count > options.MaxConcurrentBatches && _idle.TryPop(out var extra))
+        {
+            _runners.Remove(extra);
+            extra.Retire();
+        }
+    }
+
+    /// <summary>Plans from the whole pool and takes the batch if it is due; null when nothing is due.</summary>
+    private PendingRequest[]? TakeDueBatch(BatchingOptions options)
+    {
+        while (true)
+        {
+            var tokens = _pool.Snapshot(out var oldest);
+            if (tokens.IsEmpty)
+            {
+                return null;
+            }
+
+            var plan = BatchPlanner.Plan(tokens, options);
+            var due = _stopping
+                || plan.Full
+                || tokens.Length >= options.MaxBatchSize
+                || (options.DispatchWhenIdle && _idle.Count == _runners.Count)
+                || _time.GetElapsedTime(oldest) >= TimeSpan.FromMilliseconds(options.MaxWaitMs);
+            if (!due)
+            {
+                return null;
+            }
+
+            var batch = _pool.Take(plan.Positions);
+            Interlocked.Add(ref _queued, -batch.Count);
+            if (batch.Count > 0)
+            {
+                return [.. batch];
+            }
+
+            // Every planned input was cancelled a moment ago: plan again from what is left.
+        }
+    }
+
+    /// <summary>Waits for the next command, or until the oldest input is due when a runner is free to take it.</summary>
+    private async Task WaitAsync(BatchingOptions options)
+    {
+        var read = _readWait ??= _commands.Reader.WaitToReadAsync().AsTask();
+        if (read.IsCompleted)
+        {
+            return;
+        }
+
+        var tokens = _pool.Snapshot(out var oldest);
+        if (tokens.IsEmpty || _idle.Count == 0)
+        {
+            Waiting?.Invoke(tokens.Length, null);
+            await read.ConfigureAwait(false);
+            return;
+        }
+
+        var left = TimeSpan.FromMilliseconds(options.MaxWaitMs) - _time.GetElapsedTime(oldest); // measured as the timer starts
+        if (left <= TimeSpan.Zero)
         {
             return;
         }
 
         using var cts = new CancellationTokenSource();
         var delay = Task.Delay(left, _time, cts.Token);
-        Waiting?.Invoke(_pending.Count, left); // after the timer exists: a test may move the clock from here
+        Waiting?.Invoke(tokens.Length, left); // after the timer exists: a test may move the clock from here
         await Task.WhenAny(read, delay).ConfigureAwait(false);
         await cts.CancelAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Moves everything written so far into the pending list.</summary>
-    private void Drain()
+    /// <summary>After a dispatcher crash: refuse new work, answer every queued caller with the model-failed error,
+    /// and wait for the batches in flight to finish (their callers get their answers).</summary>
+    private async Task FailAsync(Exception crash)
     {
-        if (_readWait is { IsCompleted: true } done)
+        lock (_gate)
         {
-            _inputDone |= !done.GetAwaiter().GetResult();
-            _readWait = null;
+            _accepting = false;
+            Volatile.Write(ref _fault, crash);
         }
 
-        while (_channel.Reader.TryRead(out var requests))
+        BatchingLog.DispatcherFailed(_logger, crash, Id);
+        var error = new ModelFailedException(Id, crash);
+        FailAll(_pool.TakeAll(), error);
+        while (true)
         {
-            foreach (var request in requests)
+            while (_commands.Reader.TryRead(out var command))
             {
-                _pending.Enqueue(request);
-            }
-        }
-
-        _inputDone |= _channel.Reader.Completion.IsCompleted;
-
-        // Cancelled entries leave lazily; sweep once they could outnumber the live ones (memory stays bounded).
-        if (_pending.Count > (2 * Options.MaxQueueLength) + 64)
-        {
-            var live = _pending.Where(r => !r.IsCancelled).ToList();
-            _pending.Clear();
-            foreach (var request in live)
-            {
-                _pending.Enqueue(request);
-            }
-        }
-    }
-
-    /// <summary>Drops cancelled entries at the head; false when nothing live is left.</summary>
-    private bool DropCancelledAtFront()
-    {
-        while (_pending.TryPeek(out var head))
-        {
-            if (!head.IsCancelled)
-            {
-                return true;
-            }
-
-            _pending.Dequeue();
-        }
-
-        return false;
-    }
-
-    /// <summary>True when the batch that would be taken now cannot grow any more.</summary>
-    private bool IsFull(BatchingOptions options)
-    {
-        var count = 0;
-        var longest = 0;
-        foreach (var request in _pending)
-        {
-            if (request.IsCancelled)
-            {
-                continue;
-            }
-
-            if (count == options.MaxBatchSize)
-            {
-                return true;
-            }
-
-            var next = Math.Max(longest, request.Input.Count);
-            if (count > 0 && (long)next * (count + 1) > options.MaxBatchTokens)
-            {
-                return true;
-            }
-
-            longest = next;
-            count++;
-        }
-
-        return count >= options.MaxBatchSize || (long)longest * (count + 1) > options.MaxBatchTokens;
-    }
-
-    /// <summary>Takes the oldest live inputs, up to the batch size and the token budget.</summary>
-    private List<PendingRequest> Take(BatchingOptions options)
-    {
-        var batch = new List<PendingRequest>(Math.Min(options.MaxBatchSize, _pending.Count));
-        var longest = 0;
-        while (batch.Count < options.MaxBatchSize && _pending.TryPeek(out var request))
-        {
-            if (request.IsCancelled)
-            {
-                _pending.Dequeue();
-                continue;
-            }
-
-            var next = Math.Max(longest, request.Input.Count);
-            if (batch.Count > 0 && (long)next * (batch.Count + 1) > options.MaxBatchTokens)
-            {
-                break;
-            }
-
-            _pending.Dequeue();
-            if (!request.TryDispatch())
-            {
-                continue; // cancelled a moment ago
-            }
-
-            Interlocked.Decrement(ref _queued);
-            longest = next;
-            batch.Add(request);
-        }
-
-        return batch;
-    }
-
-    /// <summary>
-    /// Sorts and splits the batch, then hands it to the runners: the first part (and any part that finds no
-    /// free runner) runs on the slot the dispatcher holds, in turn; every other part that finds a free runner
-    /// slot runs there at once. Called with one slot held, which this hands on.
-    /// </summary>
-    private void Dispatch(List<PendingRequest> batch, BatchingOptions options)
-    {
-        PendingRequest[] ordered;
-        List<Range> parts;
-        if (options.SortByLength)
-        {
-            ordered = [.. batch.OrderBy(r => r.Input.Count)]; // stable: equal lengths keep arrival order
-            parts = BatchSplitter.Split(Array.ConvertAll(ordered, r => r.Input.Count));
-        }
-        else
-        {
-            ordered = [.. batch];
-            parts = [new Range(0, ordered.Length)];
-        }
-
-        var groups = new List<List<Range>> { new() { parts[0] } };
-        for (var i = 1; i < parts.Count; i++)
-        {
-            if (_slots.TryAcquire())
-            {
-                groups.Add([parts[i]]);
-            }
-            else
-            {
-                groups[0].Add(parts[i]);
-            }
-        }
-
-        var posted = 0;
-        try
-        {
-            _runners.EnsureThreads(_slots.InUse);
-            for (; posted < groups.Count; posted++)
-            {
-                var group = groups[posted];
-                Interlocked.Increment(ref _inFlight);
-                try
+                if (command.Requests is { } requests)
                 {
-                    _runners.Post(() => RunBatch(ordered, group));
+                    FailAll(requests, error); // written before admission closed
                 }
-                catch
+                else if (command.FreeRunner is not null)
                 {
                     Interlocked.Decrement(ref _inFlight);
-                    throw;
                 }
             }
-        }
-        catch (Exception ex)
-        {
-            // Could not hand the work over (no thread could start): answer those callers, give their slots back.
-            var failure = new ModelFailedException(Id, ex);
-            for (var i = posted; i < groups.Count; i++)
+
+            if (Volatile.Read(ref _inFlight) == 0)
             {
-                foreach (var range in groups[i])
-                {
-                    foreach (var request in ordered.AsSpan(range))
-                    {
-                        request.Fail(failure);
-                    }
-                }
-
-                _slots.Release();
+                return;
             }
 
-            throw;
+            await _commands.Reader.WaitToReadAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>After a dispatcher crash: every queued caller gets the error.</summary>
-    private void FailQueued(Exception error)
+    private void FailAll(IEnumerable<PendingRequest> requests, ModelFailedException error)
     {
-        while (_channel.Reader.TryRead(out var requests))
-        {
-            foreach (var request in requests)
-            {
-                _pending.Enqueue(request);
-            }
-        }
-
-        while (_pending.TryDequeue(out var request))
+        foreach (var request in requests)
         {
             if (request.TryDispatch())
             {

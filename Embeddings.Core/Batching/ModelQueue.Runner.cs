@@ -2,53 +2,42 @@ using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Batching;
 
-/// <summary>What runs on a runner thread: one gathered batch's parts, each one model call.</summary>
+/// <summary>What runs on a runner thread: one batch, one model call.</summary>
 internal sealed partial class ModelQueue
 {
-    /// <summary>Runs on a runner thread; answers every caller of its parts, then frees the slot.</summary>
-    private void RunBatch(PendingRequest[] ordered, List<Range> parts)
+    /// <summary>Offers a runner that has answered its batch's callers to the dispatcher.</summary>
+    public void ReturnRunner(BatchRunner runner) => _commands.Writer.TryWrite(new QueueCommand(FreeRunner: runner));
+
+    /// <summary>Runs one batch and answers every caller in it, with its vector or with the batch's error. Never throws.</summary>
+    public void RunBatch(PendingRequest[] batch)
     {
         try
         {
-            foreach (var part in parts)
-            {
-                var (offset, length) = part.GetOffsetAndLength(ordered.Length);
-                RunPart(new ArraySegment<PendingRequest>(ordered, offset, length));
-            }
+            RunModel(batch);
         }
         catch (Exception ex)
         {
-            // RunPart answers its callers itself; this is a last guard so no caller is left waiting.
+            // RunModel answers its callers itself; this last guard makes sure no caller is left waiting.
+            BatchingLog.BatchFailed(_logger, ex, Id, batch.Length);
             var failure = new ModelFailedException(Id, ex);
-            BatchingLog.BatchFailed(_logger, ex, Id, ordered.Length);
-            foreach (var part in parts)
+            foreach (var request in batch)
             {
-                foreach (var request in ordered.AsSpan(part))
-                {
-                    request.Fail(failure);
-                }
+                request.Fail(failure);
             }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-            _slots.Release();
         }
     }
 
-    private void RunPart(ArraySegment<PendingRequest> part)
+    private void RunModel(PendingRequest[] batch)
     {
-        var count = part.Count;
+        var count = batch.Length;
         var inputs = new TokenizedInput[count];
-        var tokenCounts = new int[count];
         long realTokens = 0;
         var longest = 0;
         for (var i = 0; i < count; i++)
         {
-            inputs[i] = part[i].Input;
-            tokenCounts[i] = inputs[i].Count;
-            realTokens += tokenCounts[i];
-            longest = Math.Max(longest, tokenCounts[i]);
+            inputs[i] = batch[i].Input;
+            realTokens += inputs[i].Count;
+            longest = Math.Max(longest, inputs[i].Count);
         }
 
         var start = _time.GetTimestamp();
@@ -66,50 +55,34 @@ internal sealed partial class ModelQueue
 
         var inference = _time.GetElapsedTime(start);
         var waits = new TimeSpan[count];
-        double waitSum = 0;
-        var maxWait = TimeSpan.Zero;
         for (var i = 0; i < count; i++)
         {
-            waits[i] = _time.GetElapsedTime(part[i].EnqueuedAt, start);
-            waitSum += waits[i].TotalSeconds;
-            maxWait = waits[i] > maxWait ? waits[i] : maxWait;
-            _metrics.QueueWait.Record(waits[i].TotalSeconds, _modelTag);
+            waits[i] = _time.GetElapsedTime(batch[i].EnqueuedAt, start);
         }
 
-        // Record (stats, metrics, observers) before answering, so a caller that looks after its answer sees its batch.
-        var paddedTokens = (long)longest * count;
-        var report = new BatchReport(Id, count, realTokens, paddedTokens, inference, maxWait, error is not null);
-        _stats.RecordBatch(report, tokenCounts, waitSum);
-        _metrics.Batches.Add(1, _modelTag);
-        _metrics.BatchSize.Record(count, _modelTag);
-        _metrics.BatchTokens.Record(paddedTokens, _modelTag);
-        _metrics.PaddingEfficiency.Record(report.PaddingEfficiency, _modelTag);
-        _metrics.InferenceDuration.Record(inference.TotalSeconds, _modelTag);
-        _onBatch(report);
-
+        // Record before answering, so a caller that looks at the stats after its answer sees its batch.
+        Stats.Batch(count, realTokens, (long)longest * count, inference, waits, failed: error is not null);
         if (error is not null)
         {
             BatchingLog.BatchFailed(_logger, error, Id, count);
-            _metrics.Failed.Add(count, _modelTag);
             var failure = new ModelFailedException(Id, error);
-            foreach (var request in part)
+            foreach (var request in batch)
             {
                 request.Fail(failure);
             }
-        }
-        else
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var request = part[i];
-                var vector = vectors![i];
-                if (request.Normalize)
-                {
-                    VectorMath.L2Normalize(vector);
-                }
 
-                request.Complete(new ModelEmbedding(vector, tokenCounts[i], new BatchTimings(waits[i], inference, count)));
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var vector = vectors![i];
+            if (batch[i].Normalize)
+            {
+                VectorMath.L2Normalize(vector);
             }
+
+            batch[i].Complete(new ModelEmbedding(vector, inputs[i].Count, new BatchTimings(waits[i], inference, count)));
         }
     }
 
@@ -117,16 +90,12 @@ internal sealed partial class ModelQueue
     {
         if (vectors is null || vectors.Length != count)
         {
-            throw new InvalidOperationException(
-                $"Model '{Id}' returned {vectors?.Length ?? 0} vectors for a batch of {count} inputs.");
+            throw new InvalidOperationException($"Model '{Id}' returned {vectors?.Length ?? 0} vectors for a batch of {count} inputs.");
         }
 
-        foreach (var vector in vectors)
+        if (Array.Exists(vectors, v => v is null))
         {
-            if (vector is null)
-            {
-                throw new InvalidOperationException($"Model '{Id}' returned a null vector.");
-            }
+            throw new InvalidOperationException($"Model '{Id}' returned a null vector.");
         }
     }
 }

@@ -5,68 +5,44 @@ using Microsoft.Extensions.Logging;
 namespace Embeddings.Core.Batching;
 
 /// <summary>
-/// One model's queue: callers write tokenized inputs into a channel; a single dispatcher loop owns the
-/// pending list, gathers batches and hands them to dedicated runner threads (at most
-/// <see cref="BatchingOptions.MaxConcurrentBatches"/> at once).
+/// One model's queue. Callers are admitted against <see cref="BatchingOptions.MaxQueueLength"/> before any work,
+/// tokenize on their own thread, and send their inputs to a single dispatcher loop, which owns the pending pool.
+/// Runners (dedicated threads, <see cref="BatchingOptions.MaxConcurrentBatches"/> of them) pull: each one that is
+/// free gets the next batch that <see cref="BatchPlanner"/> chooses from the whole pool once a batch is due, so the
+/// plan is made as late, and from as many inputs, as possible.
 /// <para>
-/// A batch is dispatched when <see cref="BatchingOptions.MaxBatchSize"/> inputs wait, when no further input
-/// could join without the padded cost (longest x count) passing <see cref="BatchingOptions.MaxBatchTokens"/>
-/// (a single over-budget input goes alone), when the oldest input has waited
-/// <see cref="BatchingOptions.MaxWaitMs"/> (on the injected <see cref="TimeProvider"/>), or at shutdown.
-/// Batches are taken oldest first, then sorted by token count and split by <see cref="BatchSplitter"/>;
-/// each part is one model call: parts that find a free runner slot run at once, the rest in turn on the
-/// batch's own runner.
+/// A batch is due when <see cref="BatchingOptions.MaxBatchSize"/> inputs wait, when the plan cannot grow any more
+/// (size or token budget), when the oldest input has waited <see cref="BatchingOptions.MaxWaitMs"/> (on the
+/// injected <see cref="TimeProvider"/>), at once when <see cref="BatchingOptions.DispatchWhenIdle"/> is on and no
+/// batch runs, and always while shutting down.
 /// </para>
 /// </summary>
 internal sealed partial class ModelQueue
 {
-    /// <summary>An empty submission: wakes the dispatcher after an options change.</summary>
-    private static readonly PendingRequest[] Wake = [];
-
-    private readonly Channel<PendingRequest[]> _channel = Channel.CreateUnbounded<PendingRequest[]>(
+    private readonly Channel<QueueCommand> _commands = Channel.CreateUnbounded<QueueCommand>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
-    private readonly Queue<PendingRequest> _pending = new(); // dispatcher only, oldest first
     private readonly IEmbeddingModel _model;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly BatchMetrics _metrics;
-    private readonly ModelStats _stats;
-    private readonly Action<BatchReport> _onBatch;
-    private readonly KeyValuePair<string, object?> _modelTag;
-    private readonly RunnerSlots _slots;
-    private readonly RunnerThreads _runners;
+    private readonly Lock _gate = new(); // orders admission against shutdown and faults
     private readonly Task _loop;
 
     private BatchingOptions _options;
+    private bool _accepting = true;
+    private Exception? _fault;
     private int _queued;
     private int _inFlight;
 
-    // Dispatcher state.
-    private Task<bool>? _readWait;
-    private Task? _slotWait;
-    private bool _haveSlot;
-    private bool _inputDone;
-
-    public ModelQueue(
-        RegisteredModel registered,
-        TimeProvider time,
-        ILogger logger,
-        BatchMetrics metrics,
-        Action<BatchReport> onBatch)
+    public ModelQueue(RegisteredModel registered, TimeProvider time, ILogger logger, EngineInstruments instruments)
     {
         _model = registered.Model;
         Id = registered.Id;
-        _options = registered.Batching.EnsureValid();
+        _options = registered.Batching;
         _time = time;
         _logger = logger;
-        _metrics = metrics;
-        _onBatch = onBatch;
-        _stats = new ModelStats(Id);
-        _modelTag = new(EmbeddingsInstruments.ModelTag, Id);
-        _slots = new RunnerSlots(_options.MaxConcurrentBatches);
-        _runners = new RunnerThreads(Id);
-        BatchingLog.QueueStarted(logger, Id, _options.MaxBatchSize, _options.MaxWaitMs, _options.MaxConcurrentBatches);
+        Stats = new ModelStats(Id, instruments);
+        BatchingLog.QueueStarted(logger, Id, _options);
         _loop = Task.Run(RunAsync);
     }
 
@@ -74,126 +50,147 @@ internal sealed partial class ModelQueue
 
     public BatchingOptions Options => Volatile.Read(ref _options);
 
+    public ModelStats Stats { get; }
+
     /// <summary>Inputs admitted and not yet in a batch (nor cancelled).</summary>
     public int QueueDepth => Volatile.Read(ref _queued);
 
-    /// <summary>Gathered batches running now.</summary>
+    /// <summary>Batches running now.</summary>
     public int InFlightBatches => Volatile.Read(ref _inFlight);
+
+    /// <summary>Why the dispatcher stopped, if it crashed; the model then refuses work with <see cref="ModelFailedException"/>.</summary>
+    public Exception? Fault => Volatile.Read(ref _fault);
 
     /// <summary>Completes once the queue is completed, everything queued has run and no batch is in flight.</summary>
     public Task Completion => _loop;
 
-    /// <summary>Test hook: raised by the dispatcher just before it waits (pending entries, time left before the
-    /// oldest is due, or null when it waits for input only). When a time is given, its timer already runs.</summary>
+    /// <summary>Test hook: raised by the dispatcher just before it waits, with every command written so far read: the live
+    /// entries, and the time left before the oldest is due (null when it waits for input or a runner only). When a time
+    /// is given, its timer already runs.</summary>
     internal event Action<int, TimeSpan?>? Waiting;
 
-    /// <summary>Applies the prompt prefix and tokenizes on the caller's thread.</summary>
-    public (TokenizedInput Input, bool Normalize) Prepare(ModelInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var descriptor = _model.Descriptor;
-        var text = input.Text;
-        if (input.Prompt is { } prompt)
-        {
-            if (!descriptor.Prompts.TryGetValue(prompt, out var prefix))
-            {
-                var known = descriptor.Prompts.Count == 0
-                    ? "it has none"
-                    : "known prompts: " + string.Join(", ", descriptor.Prompts.Keys.Order(StringComparer.Ordinal));
-                throw new InvalidInputException($"Model '{Id}' has no prompt named '{prompt}' ({known}).");
-            }
+    /// <summary>Entries the dispatcher holds, cancelled ones included (a test looks at the bound).</summary>
+    internal int PoolEntries => Volatile.Read(ref _poolEntries);
 
-            text = prefix + text;
+    /// <summary>Reserves room for <paramref name="count"/> inputs, or refuses them all: before any tokenizing, so a
+    /// refusal costs nothing.</summary>
+    public void Admit(int count)
+    {
+        if (Fault is { } fault)
+        {
+            Stats.FailedAtAdmission(count);
+            throw new ModelFailedException(Id, fault);
         }
 
-        return (_model.Tokenize(text, input.Truncate), input.Normalize ?? descriptor.Normalize);
-    }
+        if (!Volatile.Read(ref _accepting))
+        {
+            throw RejectShuttingDown(count);
+        }
 
-    /// <summary>Admits all inputs or none (against <see cref="BatchingOptions.MaxQueueLength"/>) and queues them.</summary>
-    public Task<ModelEmbedding>[] Enqueue(ReadOnlySpan<(TokenizedInput Input, bool Normalize)> inputs, CancellationToken ct)
-    {
-        var count = inputs.Length;
         var options = Options;
         while (true)
         {
             var queued = Volatile.Read(ref _queued);
             if (queued + count > options.MaxQueueLength)
             {
-                _stats.AddRejectedQueueFull(count);
-                _metrics.Rejected.Add(count, _modelTag, new(EmbeddingsInstruments.ReasonTag, EmbeddingsInstruments.ReasonQueueFull));
-                throw new QueueFullException(Id, options.MaxQueueLength, _stats.EstimateRetryAfter(queued, options));
+                Stats.RejectedQueueFull(count);
+                throw new QueueFullException(Id, options.MaxQueueLength, Stats.EstimateRetryAfter(queued, options));
             }
 
             if (Interlocked.CompareExchange(ref _queued, queued + count, queued) == queued)
             {
-                break;
+                return;
             }
         }
+    }
 
+    /// <summary>Gives back room reserved by <see cref="Admit"/> for inputs that will not be enqueued.</summary>
+    public void Release(int count) => Interlocked.Add(ref _queued, -count);
+
+    /// <summary>Applies the prompt prefix and tokenizes, on the caller's thread.</summary>
+    public (TokenizedInput Input, bool Normalize) Prepare(ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var descriptor = _model.Descriptor;
+        var text = descriptor.PromptPrefix(input.Prompt) + input.Text;
+        return (_model.Tokenize(text, input.Truncate), input.Normalize ?? descriptor.Normalize);
+    }
+
+    /// <summary>Queues inputs admitted by <see cref="Admit"/>, all together.</summary>
+    public Task<ModelEmbedding>[] Enqueue(ReadOnlySpan<(TokenizedInput Input, bool Normalize)> inputs, CancellationToken ct)
+    {
         var now = _time.GetTimestamp();
-        var requests = new PendingRequest[count];
-        for (var i = 0; i < count; i++)
+        var requests = new PendingRequest[inputs.Length];
+        var tasks = new Task<ModelEmbedding>[inputs.Length];
+        for (var i = 0; i < requests.Length; i++)
         {
             requests[i] = new PendingRequest(this, inputs[i].Input, inputs[i].Normalize, now);
-        }
-
-        // Watch the token before the requests become visible, so the dispatcher never races the registration.
-        var tasks = new Task<ModelEmbedding>[count];
-        for (var i = 0; i < count; i++)
-        {
             tasks[i] = requests[i].Task;
-            requests[i].Watch(ct);
         }
 
-        if (!_channel.Writer.TryWrite(requests))
+        lock (_gate)
         {
-            foreach (var request in requests)
+            if (!_accepting)
             {
-                request.Unwatch();
-                if (request.TryDispatch())
+                // Shutdown or a fault came between admission and now.
+                Release(requests.Length);
+                if (_fault is { } fault)
                 {
-                    Interlocked.Decrement(ref _queued); // a request cancelled meanwhile has given its place back already
+                    Stats.FailedAtAdmission(requests.Length);
+                    throw new ModelFailedException(Id, fault);
                 }
+
+                throw RejectShuttingDown(requests.Length);
             }
 
-            throw RejectShuttingDown(count);
+            Stats.Accepted(requests.Length);
+            foreach (var request in requests)
+            {
+                request.Watch(ct); // before the dispatcher can see it
+            }
+
+            _commands.Writer.TryWrite(new QueueCommand(requests)); // unbounded and never completed: always succeeds
         }
 
-        _stats.AddRequests(count);
-        _metrics.Requests.Add(count, _modelTag);
         return tasks;
     }
 
     /// <summary>Counts a refusal at shutdown and returns the error to throw.</summary>
     public ShuttingDownException RejectShuttingDown(int count)
     {
-        _stats.AddRejectedShuttingDown(count);
-        _metrics.Rejected.Add(count, _modelTag, new(EmbeddingsInstruments.ReasonTag, EmbeddingsInstruments.ReasonShuttingDown));
+        Stats.RejectedShuttingDown(count);
         return new ShuttingDownException();
     }
 
-    /// <summary>Swaps the options in; the dispatcher applies them from its next decision.</summary>
+    /// <summary>Swaps the options in (already validated); the dispatcher applies them from its next decision.</summary>
     public BatchingOptions UpdateOptions(BatchingOptions options)
     {
-        options.EnsureValid();
         Volatile.Write(ref _options, options);
-        _slots.SetLimit(options.MaxConcurrentBatches);
-        _channel.Writer.TryWrite(Wake);
+        _commands.Writer.TryWrite(default); // wake the dispatcher: runner count and due rules may have changed
         BatchingLog.OptionsUpdated(_logger, Id, options);
         return options;
     }
 
-    public ModelStatsSnapshot GetStats() => _stats.Snapshot(QueueDepth, InFlightBatches);
+    public ModelStatsSnapshot GetStats() => Stats.Snapshot(QueueDepth, InFlightBatches);
 
     /// <summary>Stops taking input; what is queued still runs.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
-
-    internal void OnCancelledWhileQueued()
+    public void Complete()
     {
-        Interlocked.Decrement(ref _queued);
-        _stats.AddCancelled();
-        _metrics.Cancelled.Add(1, _modelTag);
+        lock (_gate)
+        {
+            if (_accepting)
+            {
+                _accepting = false;
+                _commands.Writer.TryWrite(QueueCommand.Stop);
+            }
+        }
     }
 
-    internal void OnCancelledInFlight() => _stats.AddCancelledInFlight();
+    internal void OnCancelledWhileQueued() => Interlocked.Decrement(ref _queued);
+
+    /// <summary>What the dispatcher reads: inputs to queue, a runner that is free, shutdown, or (default) a wake-up.</summary>
+    private readonly record struct QueueCommand(PendingRequest[]? Requests = null, BatchRunner? FreeRunner = null, bool IsStop = false)
+    {
+        public static readonly QueueCommand Stop = new(IsStop: true);
+    }
 }

@@ -3,9 +3,10 @@ using Embeddings.Core.Models;
 namespace Embeddings.Core.Batching;
 
 /// <summary>
-/// One tokenized input waiting in a model's queue, with its own reply (a <see cref="TaskCompletionSource{T}"/>
-/// that runs continuations asynchronously) and its enqueue timestamp.
-/// State moves once: Queued to Dispatched (by the dispatcher) or Queued to Cancelled (by the caller's token).
+/// One tokenized input waiting in a model's queue, with its own reply (a <see cref="TaskCompletionSource{T}"/> that
+/// runs continuations asynchronously) and its enqueue timestamp.
+/// State moves once: Queued to Dispatched (claimed for a batch) or Queued to Cancelled (by the caller's token).
+/// The reply is set once, and that is where the input's outcome is counted.
 /// </summary>
 internal sealed class PendingRequest
 {
@@ -43,7 +44,10 @@ internal sealed class PendingRequest
 
     public bool IsCancelled => Volatile.Read(ref _state) == Cancelled;
 
-    /// <summary>Ties the caller's token to this request; called once, after the request is queued.</summary>
+    /// <summary>Neither claimed for a batch nor cancelled yet.</summary>
+    public bool IsQueued => Volatile.Read(ref _state) == Queued;
+
+    /// <summary>Ties the caller's token to this request; called once, before the request is queued.</summary>
     public void Watch(CancellationToken ct)
     {
         if (ct.CanBeCanceled)
@@ -52,35 +56,38 @@ internal sealed class PendingRequest
         }
     }
 
-    public void Unwatch() => _registration.Unregister();
-
-    /// <summary>Claims the request for a batch; false when the caller already cancelled it.</summary>
+    /// <summary>Claims the request for a batch (or for a failure); false when the caller already cancelled it.</summary>
     public bool TryDispatch() => Interlocked.CompareExchange(ref _state, Dispatched, Queued) == Queued;
 
     public void Complete(ModelEmbedding result)
     {
         _registration.Unregister();
-        _reply.TrySetResult(result);
+        if (_reply.TrySetResult(result))
+        {
+            Owner.Stats.Completed();
+        }
     }
 
     public void Fail(Exception error)
     {
         _registration.Unregister();
-        _reply.TrySetException(error);
+        if (_reply.TrySetException(error))
+        {
+            Owner.Stats.Failed();
+        }
     }
 
     private void Cancel(CancellationToken token)
     {
-        if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+        var queued = Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
+        if (queued)
         {
-            // Still queued: it leaves the queue now and will never reach the model.
-            Owner.OnCancelledWhileQueued();
-            _reply.TrySetCanceled(token);
+            Owner.OnCancelledWhileQueued(); // it leaves the queue now and will never reach the model
         }
-        else if (_reply.TrySetCanceled(token))
+
+        if (_reply.TrySetCanceled(token))
         {
-            // Already in a running batch: the caller stops waiting; the result is discarded.
-            Owner.OnCancelledInFlight();
+            Owner.Stats.Cancelled(inFlight: !queued);
         }
     }
 }

@@ -16,6 +16,24 @@ public sealed record ModelDescriptor(
     string ExecutionProvider,
     IReadOnlyDictionary<string, string> Prompts)
 {
+    /// <summary>The prefix of the named prompt ("" for none). The one check of prompt names: an unknown one is an
+    /// <see cref="InvalidInputException"/> that lists the known ones.</summary>
+    public string PromptPrefix(string? prompt)
+    {
+        if (prompt is null)
+        {
+            return "";
+        }
+
+        if (Prompts.TryGetValue(prompt, out var prefix))
+        {
+            return prefix;
+        }
+
+        var known = Prompts.Count == 0 ? "it has none" : "its prompts: " + string.Join(", ", Prompts.Keys.Order(StringComparer.Ordinal));
+        throw new InvalidInputException($"Model '{Id}' has no prompt '{prompt}'; {known}.");
+    }
+
     /// <summary>A short revision string (for example a hash prefix of the weights); part of cache keys.</summary>
     public string Revision { get; init; } = "1";
 }

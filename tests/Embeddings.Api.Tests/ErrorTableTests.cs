@@ -35,6 +35,9 @@ public sealed class ErrorTableTests(SharedApi api)
         var text = string.Join(' ', Enumerable.Repeat("word", 400));
         using var response = await api.Client.PostAsync(MiniLmRoute, Json.Body(new { inputs = text }));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var maxTokens = api.Factory.Registry.Get(ApiFactory.MiniLm).Model.Descriptor.MaxTokens;
+        Assert.Equal(256, maxTokens);
+        Assert.Equal(maxTokens, (await Json.ReadAsync(response))["usage"]!["tokens"]!.GetValue<int>());
     }
 
     [Fact]

@@ -24,17 +24,29 @@ public sealed partial class MetricsTests(SharedApi api)
 
         var after = await ScrapeAsync();
         const string model = "model=\"all-minilm-l6-v2\"";
-        Assert.Equal(Value(before, $"embeddings_requests_total{{{model},status=\"200\"}}") + 1, Value(after, $"embeddings_requests_total{{{model},status=\"200\"}}"));
-        Assert.Equal(Value(before, $"embeddings_requests_total{{{model},status=\"400\"}}") + 1, Value(after, $"embeddings_requests_total{{{model},status=\"400\"}}"));
-        Assert.True(Value(after, $"embeddings_cache_requests_total{{{model},result=\"miss\"}}") >= Value(before, $"embeddings_cache_requests_total{{{model},result=\"miss\"}}") + 2);
-        Assert.True(Value(after, $"embeddings_batch_size_count{{{model}}}") > Value(before, $"embeddings_batch_size_count{{{model}}}"));
-        Assert.True(Value(after, $"embeddings_inference_duration_seconds_count{{{model}}}") > Value(before, $"embeddings_inference_duration_seconds_count{{{model}}}"));
-        Assert.True(Value(after, $"embeddings_queue_wait_seconds_count{{{model}}}") >= Value(before, $"embeddings_queue_wait_seconds_count{{{model}}}") + 2);
-        Assert.True(Value(after, $"embeddings_request_duration_seconds_count{{{model}}}") >= 2);
-        Assert.True(after.ContainsKey($"embeddings_queue_depth{{{model}}}"));
-        Assert.True(after.ContainsKey($"embeddings_padding_efficiency_count{{{model}}}"));
-        Assert.True(after.ContainsKey($"embeddings_batch_tokens_count{{{model}}}"));
-        Assert.True(after.ContainsKey($"embeddings_rejected_total{{{model},reason=\"queue_full\"}}"));
+        double Moved(string series) => Value(after, series) - Value(before, series);
+        Assert.Equal(1, Moved($"embeddings_requests_total{{{model},status=\"200\"}}"));
+        Assert.Equal(1, Moved($"embeddings_requests_total{{{model},status=\"400\"}}"));
+        Assert.Equal(2, Moved($"embeddings_request_duration_seconds_count{{{model}}}"));
+        Assert.Equal(2, Moved($"embeddings_cache_requests_total{{{model},result=\"miss\"}}"));
+        Assert.Equal(0, Moved($"embeddings_cache_requests_total{{{model},result=\"hit\"}}"));
+        Assert.Equal(2, Moved($"embeddings_inputs_total{{{model}}}"));
+        Assert.Equal(2, Moved($"embeddings_completed_total{{{model}}}"));
+        Assert.Equal(2, Moved($"embeddings_batch_size_sum{{{model}}}"));
+        Assert.Equal(2, Moved($"embeddings_queue_wait_seconds_count{{{model}}}"));
+        var batches = Moved($"embeddings_batches_total{{{model}}}");
+        Assert.InRange(batches, 1, 2);
+        Assert.Equal(batches, Moved($"embeddings_batch_size_count{{{model}}}"));
+        Assert.Equal(batches, Moved($"embeddings_inference_duration_seconds_count{{{model}}}"));
+        Assert.Equal(batches, Moved($"embeddings_padding_efficiency_count{{{model}}}"));
+        Assert.Equal(0, Value(after, $"embeddings_queue_depth{{{model}}}"));
+        Assert.Equal(Value(after, $"embeddings_batch_size_count{{{model}}}"), Value(after, $"embeddings_batch_size_bucket{{{model},le=\"+Inf\"}}"));
+
+        // /models reads the same numbers.
+        using var info = await api.Client.GetAsync(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative));
+        var stats = (await Json.ReadAsync(info))["stats"]!;
+        Assert.Equal(Value(after, $"embeddings_inputs_total{{{model}}}"), stats["inputs"]!.GetValue<long>());
+        Assert.Equal(Value(after, $"embeddings_batches_total{{{model}}}"), stats["batches"]!.GetValue<long>());
     }
 
     /// <summary>Parses the text exposition format strictly: every sample line is name{labels} value.</summary>

@@ -40,8 +40,14 @@ public sealed class OverloadAndFailureTests : IAsyncLifetime
     {
         using var response = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = new[] { "one", "two", "three" } }));
 
-        await Json.AssertProblemAsync(response, 429, "limit");
-        Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        // Nothing has run yet, so the engine's estimate is its start value of one second.
+        await Json.AssertProblemAsync(response, 429, "Retry after 1 s");
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        var stats = _factory.Processor.GetStats(ApiFactory.Simulated);
+        Assert.Equal((3, 3, 0), (stats.Inputs, stats.RejectedQueueFull, stats.QueueDepth));
+
+        using var metrics = await _client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains($"embeddings_rejected_total{{model=\"{ApiFactory.Simulated}\",reason=\"queue_full\"}} 3", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public class CancellationTests
         rig.AssertAnswer("two", await other.WaitAsync(Rig.Guard));
         var stats = rig.Processor.GetStats(rig.Id);
         Assert.Equal(1, stats.CancelledInFlight);
-        Assert.Equal(0, stats.Cancelled);
+        Assert.Equal(1, stats.Cancelled);
+        Assert.Equal(1, stats.Completed);
     }
 
     [Fact]
@@ -60,6 +61,6 @@ public class CancellationTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => rig.Processor.SubmitBatchAsync(rig.Id, [new ModelInput("x")], cts.Token));
 
-        Assert.Equal(0, rig.Processor.GetStats(rig.Id).Requests);
+        Assert.Equal(0, rig.Processor.GetStats(rig.Id).Inputs);
     }
 }

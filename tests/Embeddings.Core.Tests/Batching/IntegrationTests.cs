@@ -32,10 +32,10 @@ public class IntegrationTests
         }
 
         var stats = rig.Processor.GetStats(rig.Id);
-        Assert.Equal(100, stats.Requests);
+        Assert.Equal(100, stats.Inputs);
         Assert.Equal(100, stats.Completed);
-        Assert.Equal(100, stats.InputTokens.Sum(b => b.Count));
-        Assert.Equal(stats.Batches, stats.BatchSizes.Sum(b => b.Count));
+        Assert.Equal(inputs.Sum(i => rig.Model.Tokenize(i.Prompt is null ? i.Text : "query: " + i.Text, true).Count), stats.RealTokens);
+        Assert.Equal(rig.Model.Batches.Count, stats.Batches);
         Assert.InRange(stats.AverageBatchSize, 1, 16);
         Assert.InRange(stats.PaddingEfficiency, 0.01, 1);
     }
@@ -43,7 +43,7 @@ public class IntegrationTests
     [Fact]
     public async Task Submit_batch_returns_results_in_input_order()
     {
-        await using var rig = Rig.Create(Rig.Patient with { MaxBatchSize = 10 }, model: Model);
+        await using var rig = Rig.Create(Rig.Patient with { MaxBatchSize = 10, MinPaddingEfficiency = 0 }, model: Model); // one batch
         var inputs = Enumerable.Range(0, 10).Select(i => new ModelInput(Rig.Text(10 - i, i))).ToArray();
 
         var answers = await rig.Processor.SubmitBatchAsync(rig.Id, inputs).WaitAsync(Rig.Guard);
@@ -71,7 +71,7 @@ public class IntegrationTests
 
         var unknownPrompt = await Assert.ThrowsAsync<InvalidInputException>(
             () => rig.Processor.SubmitAsync(rig.Id, new ModelInput("x", Prompt: "question")));
-        Assert.Contains("passage, query", unknownPrompt.Message, StringComparison.Ordinal);
+        Assert.Contains("its prompts: passage, query", unknownPrompt.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<InvalidInputException>(() => rig.Processor.SubmitAsync(rig.Id, new ModelInput("   ")));
         await Assert.ThrowsAsync<ModelNotFoundException>(() => rig.Processor.SubmitAsync("nope", new ModelInput("x")));
         await Assert.ThrowsAsync<InputTooLongException>(
@@ -80,7 +80,7 @@ public class IntegrationTests
         // A bad input in a call refuses the whole call before anything is queued.
         await Assert.ThrowsAsync<InvalidInputException>(
             () => rig.Processor.SubmitBatchAsync(rig.Id, [new ModelInput("fine"), new ModelInput("")]));
-        Assert.Equal(2, rig.Processor.GetStats(rig.Id).Requests);
+        Assert.Equal(2, rig.Processor.GetStats(rig.Id).Inputs); // refused inputs never entered
     }
 
     private static double Norm(float[] v) => Math.Sqrt(v.Sum(x => (double)x * x));

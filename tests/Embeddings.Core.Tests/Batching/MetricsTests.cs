@@ -10,69 +10,57 @@ namespace Embeddings.Core.Tests.Batching;
 public class MetricsTests
 {
     [Fact]
-    public async Task Instruments_carry_the_model_tag_and_the_observer_sees_each_batch()
+    public async Task Each_instrument_moves_by_exactly_what_the_queue_did_and_agrees_with_the_stats()
     {
-        var model = new SimulatedModelOptions { Id = "metrics-probe" }; // unique: other tests' processors publish too
-        var seen = new ConcurrentDictionary<string, double>();
-        var reasons = new ConcurrentBag<string>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == EmbeddingsInstruments.MeterName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-        {
-            var ours = false;
-            foreach (var tag in tags)
-            {
-                ours |= tag.Key == EmbeddingsInstruments.ModelTag && (string?)tag.Value == model.Id;
-                if (tag.Key == EmbeddingsInstruments.ReasonTag)
-                {
-                    reasons.Add((string)tag.Value!);
-                }
-            }
+        var model = new SimulatedModelOptions { Id = $"metrics-{Guid.NewGuid():N}" }; // other tests' processors publish too
+        using var recorder = new Recorder(model.Id);
 
-            if (ours)
-            {
-                seen.AddOrUpdate(instrument.Name, Convert.ToDouble(value, null), (_, old) => old + Convert.ToDouble(value, null));
-            }
-        }
-
-        listener.SetMeasurementEventCallback<int>(Record);
-        listener.SetMeasurementEventCallback<long>(Record);
-        listener.SetMeasurementEventCallback<double>(Record);
-        listener.Start();
-
-        await using var rig = Rig.Create(Rig.Patient with { MaxBatchSize = 3, MaxQueueLength = 3, MaxConcurrentBatches = 1 }, model: model);
-        var reports = new ConcurrentBag<BatchReport>();
-        rig.Processor.BatchCompleted += (_, report) => reports.Add(report);
-        await Task.WhenAll(rig.Submit("a b"), rig.Submit("c d e"), rig.Submit("f")).WaitAsync(Rig.Guard);
+        await using var rig = Rig.Create(
+            Rig.Patient with { MaxBatchSize = 3, MaxQueueLength = 3, MaxConcurrentBatches = 1, MinPaddingEfficiency = 0 }, model: model);
+        await Task.WhenAll(rig.Submit("a b"), rig.Submit("c d e"), rig.Submit("f")).WaitAsync(Rig.Guard); // 4, 5 and 3 tokens
         rig.Model.Hold();
         var held = rig.Processor.SubmitBatchAsync(rig.Id, [new("x"), new("y"), new("z")]);
         await rig.Model.WaitForStartedAsync(2).WaitAsync(Rig.Guard);
         var queued = rig.Processor.SubmitBatchAsync(rig.Id, [new("u"), new("v"), new("w")]); // waits for the one runner
         await Assert.ThrowsAsync<QueueFullException>(() => rig.Submit("overflow"));
-        listener.RecordObservableInstruments();
+        recorder.Listener.RecordObservableInstruments();
+        Assert.Equal([3], recorder.Values("queue_depth"));
+        Assert.Equal([1], recorder.Values("batches_in_flight"));
         rig.Model.Release();
         await Task.WhenAll(held, queued).WaitAsync(Rig.Guard);
 
-        Assert.Equal(9, seen[EmbeddingsInstruments.Requests]);
-        Assert.True(seen[EmbeddingsInstruments.Batches] >= 3);
-        Assert.Equal(9, seen[EmbeddingsInstruments.BatchSize]);
-        Assert.True(seen.ContainsKey(EmbeddingsInstruments.BatchTokens));
-        Assert.True(seen.ContainsKey(EmbeddingsInstruments.PaddingEfficiency));
-        Assert.True(seen.ContainsKey(EmbeddingsInstruments.QueueWait));
-        Assert.True(seen.ContainsKey(EmbeddingsInstruments.InferenceDuration));
-        Assert.True(seen.ContainsKey(EmbeddingsInstruments.QueueDepth));
-        Assert.True(seen.ContainsKey(EmbeddingsInstruments.BatchesInFlight));
-        Assert.Equal(1, seen[EmbeddingsInstruments.Rejected]);
-        Assert.Contains(EmbeddingsInstruments.ReasonQueueFull, reasons);
+        Assert.Equal(10, recorder.Sum("inputs_total"));
+        Assert.Equal(9, recorder.Sum("completed_total"));
+        Assert.Equal(0, recorder.Sum("failed_total"));
+        Assert.Equal(0, recorder.Sum("cancelled_total"));
+        Assert.Equal(1, recorder.Sum("rejected_total"));
+        Assert.Equal([EmbeddingsMeter.ReasonQueueFull], recorder.Reasons);
+        Assert.Equal(3, recorder.Sum("batches_total"));
+        Assert.Equal([3, 3, 3], recorder.Values("batch_size"));
+        Assert.Equal([15, 9, 9], recorder.Values("batch_tokens"));
+        Assert.Equal([0.8, 1, 1], recorder.Values("padding_efficiency"));
+        Assert.Equal(9, recorder.Values("queue_wait_seconds").Count);
+        Assert.Equal(3, recorder.Values("inference_duration_seconds").Count);
 
-        Assert.Equal(9, reports.Where(r => r.Model == model.Id).Sum(r => r.BatchSize));
-        Assert.All(reports, r => Assert.InRange(r.PaddingEfficiency, 0.01, 1));
+        var stats = rig.Processor.GetStats(rig.Id);
+        Assert.Equal(recorder.Sum("inputs_total"), stats.Inputs);
+        Assert.Equal(recorder.Sum("completed_total"), stats.Completed);
+        Assert.Equal(recorder.Sum("rejected_total"), stats.RejectedQueueFull);
+        Assert.Equal(recorder.Sum("batches_total"), stats.Batches);
+        Assert.Equal(30, stats.RealTokens);
+        Assert.Equal(33, stats.PaddedTokens);
+        Assert.Equal(30.0 / 33, stats.PaddingEfficiency, 9);
+    }
+
+    [Fact]
+    public async Task Histograms_carry_their_buckets_so_every_exporter_uses_the_same_ones()
+    {
+        using var recorder = new Recorder("none");
+        await using var rig = Rig.Create();
+
+        Assert.Equal(EmbeddingsMeter.SecondsBuckets, EmbeddingsMeter.BucketsOf(recorder.Instrument("queue_wait_seconds"))!);
+        Assert.Equal([1, 2, 4, 8, 16, 32, 64, 128, 256, 512], EmbeddingsMeter.BucketsOf(recorder.Instrument("batch_size"))!);
+        Assert.Null(EmbeddingsMeter.BucketsOf(recorder.Instrument("inputs_total")));
     }
 
     [Fact]
@@ -84,7 +72,7 @@ public class MetricsTests
         var stats = rig.Processor.GetStats(rig.Id);
 
         Assert.Equal(rig.Id, stats.Model);
-        Assert.Equal(8, stats.Requests);
+        Assert.Equal(8, stats.Inputs);
         Assert.Equal(8, stats.Completed);
         Assert.Equal(2, stats.Batches);
         Assert.Equal(4, stats.AverageBatchSize);
@@ -92,9 +80,6 @@ public class MetricsTests
         Assert.Equal(32, stats.RealTokens);
         Assert.Equal(32, stats.PaddedTokens);
         Assert.Equal(1, stats.PaddingEfficiency);
-        Assert.Equal(2, stats.BatchSizes.Single(b => b.UpperBound == 4).Count);
-        Assert.Equal(8, stats.InputTokens.Single(b => b.UpperBound == 8).Count);
-        Assert.Null(stats.BatchSizes[^1].UpperBound);
         Assert.Equal(0, stats.Rejected);
         Assert.Single(rig.Processor.GetAllStats());
     }
@@ -108,10 +93,66 @@ public class MetricsTests
         await rig.Processor.SubmitAsync(rig.Id.ToUpperInvariant(), new ModelInput("a b c")).WaitAsync(Rig.Guard);
         var json = JsonSerializer.Serialize(rig.Processor.GetStats(rig.Id), JsonSerializerOptions.Web);
 
-        Assert.Contains("\"requests\":0", empty, StringComparison.Ordinal);
-        Assert.Contains("\"requests\":1", json, StringComparison.Ordinal);
+        Assert.Contains("\"inputs\":0", empty, StringComparison.Ordinal);
+        Assert.Contains("\"inputs\":1", json, StringComparison.Ordinal);
         Assert.Contains("\"paddingEfficiency\":1", json, StringComparison.Ordinal);
-        Assert.Contains("\"upperBound\":null", json, StringComparison.Ordinal);
         Assert.Equal([rig.Id], rig.Processor.Models);
+    }
+
+    /// <summary>Listens to the Embeddings meter and keeps the measurements tagged with one model.</summary>
+    private sealed class Recorder : IDisposable
+    {
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _values = new();
+        private readonly ConcurrentDictionary<string, Instrument> _instruments = new();
+        private readonly string _model;
+
+        public Recorder(string model)
+        {
+            _model = model;
+            Listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == EmbeddingsMeter.Name)
+                {
+                    _instruments[instrument.Name] = instrument;
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            Listener.SetMeasurementEventCallback<int>(Record);
+            Listener.SetMeasurementEventCallback<long>(Record);
+            Listener.SetMeasurementEventCallback<double>(Record);
+            Listener.Start();
+        }
+
+        public MeterListener Listener { get; } = new();
+
+        public ConcurrentBag<string> Reasons { get; } = [];
+
+        public IReadOnlyList<double> Values(string instrument) => [.. _values.GetValueOrDefault(instrument) ?? []];
+
+        public double Sum(string instrument) => Values(instrument).Sum();
+
+        public Instrument Instrument(string name) => _instruments[name];
+
+        public void Dispose() => Listener.Dispose();
+
+        private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+        {
+            var ours = false;
+            string? reason = null;
+            foreach (var tag in tags)
+            {
+                ours |= tag.Key == EmbeddingsMeter.ModelTag && (string?)tag.Value == _model;
+                reason = tag.Key == EmbeddingsMeter.ReasonTag ? (string?)tag.Value : reason;
+            }
+
+            if (ours)
+            {
+                _values.GetOrAdd(instrument.Name, _ => new()).Enqueue(Convert.ToDouble(value, null));
+                if (reason is not null)
+                {
+                    Reasons.Add(reason);
+                }
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ public class OverloadTests
 
         var stats = rig.Processor.GetStats(rig.Id);
         Assert.Equal(4, stats.RejectedQueueFull);
-        Assert.Equal(8, stats.Requests);
+        Assert.Equal(12, stats.Inputs); // 8 accepted, 4 refused
 
         await rig.Processor.ShutdownAsync().WaitAsync(Rig.Guard);
         await Task.WhenAll(accepted);

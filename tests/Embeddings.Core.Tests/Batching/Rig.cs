@@ -1,6 +1,7 @@
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -18,14 +19,14 @@ internal sealed class Rig : IAsyncDisposable
 
     private readonly ModelRegistry _registry;
 
-    private Rig(BatchingOptions options, int modelCount, SimulatedModelOptions? model, TimeProvider? time)
+    private Rig(BatchingOptions options, int modelCount, SimulatedModelOptions? model, TimeProvider? time, ILoggerFactory? logs)
     {
         Time = time ?? new FakeTimeProvider();
         var template = model ?? new SimulatedModelOptions();
         Models = [.. Enumerable.Range(0, modelCount)
             .Select(i => new SimulatedEmbeddingModel(template with { Id = modelCount == 1 ? template.Id : $"{template.Id}-{i:00}" }))];
         _registry = new ModelRegistry(Models.Select(m => new RegisteredModel(m, options)));
-        Processor = new BatchProcessor(_registry, Time, NullLogger<BatchProcessor>.Instance);
+        Processor = new BatchProcessor(_registry, Time, (logs ?? NullLoggerFactory.Instance).CreateLogger<BatchProcessor>());
     }
 
     public TimeProvider Time { get; }
@@ -40,8 +41,9 @@ internal sealed class Rig : IAsyncDisposable
 
     public BatchProcessor Processor { get; }
 
-    public static Rig Create(BatchingOptions? options = null, int models = 1, SimulatedModelOptions? model = null, TimeProvider? time = null) =>
-        new(options ?? Patient, models, model, time);
+    public static Rig Create(
+        BatchingOptions? options = null, int models = 1, SimulatedModelOptions? model = null, TimeProvider? time = null, ILoggerFactory? logs = null) =>
+        new(options ?? Patient, models, model, time, logs);
 
     /// <summary>A text of <paramref name="words"/> distinct words; it tokenizes to words + 2 tokens.</summary>
     public static string Text(int words, int seed) =>
@@ -56,14 +58,14 @@ internal sealed class Rig : IAsyncDisposable
         Assert.Equal(Model.Tokenize(text, truncate: true).Count, answer.TokenCount);
     }
 
-    /// <summary>Completes when the model's dispatcher is about to wait with <paramref name="pending"/> entries.
-    /// Subscribe before submitting.</summary>
-    public Task DispatcherWaiting(int pending, Action<TimeSpan?>? seen = null)
+    /// <summary>Completes when the model's dispatcher is about to wait with <paramref name="pending"/> live entries, on a
+    /// timer for the oldest one (or, with <paramref name="timed"/> false, for a command only). Subscribe before submitting.</summary>
+    public Task DispatcherWaiting(int pending, Action<TimeSpan?>? seen = null, bool timed = true)
     {
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Processor.Queue(Id).Waiting += (count, left) =>
         {
-            if (count == pending && left is not null && !signal.Task.IsCompleted)
+            if (count == pending && (left is not null) == timed && !signal.Task.IsCompleted)
             {
                 seen?.Invoke(left);
                 signal.TrySetResult();

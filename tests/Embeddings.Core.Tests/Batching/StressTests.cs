@@ -45,8 +45,8 @@ public class StressTests
         }
 
         var stats = rig.Processor.GetStats(rig.Id);
-        Assert.Equal(400, stats.Requests);
-        Assert.Equal(stats.Requests, stats.Completed + stats.Failed + stats.Cancelled);
+        Assert.Equal(400, stats.Inputs);
+        Assert.Equal(stats.Inputs, stats.Completed + stats.Failed + stats.Cancelled + stats.Rejected);
         Assert.Equal(rig.Model.EmbeddedInputs, stats.Completed);
         Assert.Equal(0, stats.QueueDepth);
         Assert.Equal(0, stats.InFlightBatches);

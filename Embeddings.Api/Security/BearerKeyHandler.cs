@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Embeddings.Api.Security;
+
+/// <summary>Which bearer keys a scheme accepts, and what to say when none is configured.</summary>
+public sealed class BearerKeyOptions : AuthenticationSchemeOptions
+{
+    public IReadOnlyList<string> Keys { get; set; } = [];
+
+    /// <summary>The problem detail of a 401 when no key is configured at all.</summary>
+    public string NoKeysDetail { get; set; } = "No key is configured.";
+}
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against configured keys, in constant time, and answers a
+/// failed challenge with a 401 problem and <c>WWW-Authenticate: Bearer</c>. The key itself is never logged or echoed.
+/// </summary>
+public sealed class BearerKeyHandler(
+    IOptionsMonitor<BearerKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder, IProblemDetailsService problems)
+    : AuthenticationHandler<BearerKeyOptions>(options, logger, encoder)
+{
+    private const string Prefix = "Bearer ";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (!Matches(header[Prefix.Length..].Trim(), Options.Keys))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The bearer key is not one of the configured keys."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Scheme.Name)], Scheme.Name);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = Options.Keys.Count == 0 ? Options.NoKeysDetail : "Send a valid key as 'Authorization: Bearer <key>'.",
+            },
+        });
+    }
+
+    /// <summary>Compares against every key, hashed to one length, so neither the match nor the keys' lengths show in the timing.</summary>
+    public static bool Matches(string given, IReadOnlyList<string> keys)
+    {
+        Span<byte> givenHash = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> keyHash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(given), givenHash);
+        var found = false;
+        foreach (var key in keys)
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(key), keyHash);
+            found |= CryptographicOperations.FixedTimeEquals(givenHash, keyHash);
+        }
+
+        return found;
+    }
+}
