@@ -17,7 +17,6 @@ var admin = builder.AddProject<Projects.Embeddings_Admin>("admin")
 if (redis is not null)
 {
     api.WithReference(redis).WaitFor(redis);
-    admin.WithReference(redis).WaitFor(redis);
 }
 
 // Scale-out is more api replicas sharing Redis; one replica is enough to run it locally.

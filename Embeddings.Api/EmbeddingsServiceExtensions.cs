@@ -30,6 +30,7 @@ public static class EmbeddingsServiceExtensions
             sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<BatchProcessor>();
         services.AddHostedService<BatchProcessorLifetime>();
+        services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
         services.AddSingleton<ApiMetrics>();
         services.AddPrometheusExport();

@@ -10,9 +10,6 @@ public static class AdminServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
 
-        // Redis will carry the admin's live tuning to every API replica; without it the admin says so at start.
-        builder.AddOptionalRedis("redis");
-
         // "api" resolves through service discovery: the AppHost injects services__api__*; a standalone run
         // uses services:api:http in appsettings.json (http://localhost:5080).
         builder.Services.AddHttpClient<EmbeddingsApiClient>(client => client.BaseAddress = new Uri("https+http://api"));
@@ -22,11 +19,6 @@ public static class AdminServiceExtensions
 
     public static WebApplication UseAdminPipeline(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
-
         app.UseAntiforgery();
         app.MapStaticAssets();
         return app;

@@ -7,8 +7,9 @@ namespace Embeddings.Api.Embedding;
 /// <summary>
 /// Computes cache misses through the model's batch queue. An input that another request is already computing
 /// (same cache key) is awaited instead of queued again, so a burst of identical texts costs one inference.
-/// If that other request fails or is cancelled, the waiter computes the input itself: one caller's trouble
-/// is never another's answer.
+/// If that computation fails, every waiter gets the same error rather than trying again (no retry storm on a
+/// failing model); if its owner was cancelled, the waiter computes the input itself, since one caller leaving
+/// is no answer for another.
 /// </summary>
 public sealed class SharedComputations(BatchProcessor processor)
 {
@@ -63,8 +64,15 @@ public sealed class SharedComputations(BatchProcessor processor)
         {
             foreach (var (_, result) in owned)
             {
-                result.SetException(ex);
-                _ = result.Task.Exception; // observed here; waiters recompute rather than rethrow it
+                if (ex is OperationCanceledException)
+                {
+                    result.SetCanceled(CancellationToken.None);
+                }
+                else
+                {
+                    result.SetException(ex);
+                    _ = result.Task.Exception; // observed here; waiters rethrow it
+                }
             }
 
             throw;
@@ -84,9 +92,9 @@ public sealed class SharedComputations(BatchProcessor processor)
         {
             return await other.WaitAsync(ct);
         }
-        catch (Exception) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (other.IsCanceled && !ct.IsCancellationRequested)
         {
-            return await processor.SubmitAsync(model, input, ct);
+            return await processor.SubmitAsync(model, input, ct); // the owner left; this caller still wants it
         }
     }
 }

@@ -22,11 +22,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly BatchingOptions? _simulatedBatching;
+    private readonly Action<IServiceCollection>? _services;
 
-    public ApiFactory(Dictionary<string, string?>? settings = null, BatchingOptions? simulatedBatching = null)
+    public ApiFactory(
+        Dictionary<string, string?>? settings = null, BatchingOptions? simulatedBatching = null, Action<IServiceCollection>? services = null)
     {
         _settings = settings ?? [];
         _simulatedBatching = simulatedBatching;
+        _services = services;
         SimulatedModel = new SimulatedEmbeddingModel(new SimulatedModelOptions { Id = Simulated });
         UseKestrel(0);
     }
@@ -51,6 +54,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
 
         if (_simulatedBatching is not null)

@@ -3,23 +3,8 @@ using System.Globalization;
 namespace Embeddings.Api.Tests;
 
 /// <summary>A live PUT of batching options changes the batches the server forms, with no restart.</summary>
-public sealed class LiveBatchingTests : IAsyncLifetime
+public sealed class LiveBatchingTests() : OwnApi(new ApiFactory())
 {
-    private readonly ApiFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateRealClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [Fact]
     public async Task Put_batching_changes_the_observed_batch_size_live()
     {
@@ -31,7 +16,7 @@ public sealed class LiveBatchingTests : IAsyncLifetime
         Assert.Equal(500, updated["maxWaitMs"]!.GetValue<int>());
         Assert.Equal(4, await LargestBatchForAsync(20, "four"));
 
-        using var info = await _client.GetAsync(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative));
+        using var info = await Client.GetAsync(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative));
         var model = await Json.ReadAsync(info);
         Assert.Equal(4, model["batching"]!["maxBatchSize"]!.GetValue<int>());
         Assert.Equal(8, model["stats"]!["largestBatch"]!.GetValue<int>());
@@ -41,7 +26,7 @@ public sealed class LiveBatchingTests : IAsyncLifetime
     private async Task<int> LargestBatchForAsync(int count, string tag)
     {
         var inputs = Enumerable.Range(0, count).Select(i => $"{tag} item {(char)('a' + i)}").ToArray();
-        using var response = await _client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs }));
+        using var response = await Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs }));
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(count, Json.Embeddings(await Json.ReadAsync(response)).Length);
         return int.Parse(response.Headers.GetValues("x-batch-size").Single(), CultureInfo.InvariantCulture);
@@ -51,7 +36,7 @@ public sealed class LiveBatchingTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/models/{ApiFactory.MiniLm}/batching", UriKind.Relative)) { Content = Json.Body(body) };
         request.Headers.Authorization = new("Bearer", ApiFactory.AdminKey);
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(200, (int)response.StatusCode);
         return await Json.ReadAsync(response);
     }

@@ -4,77 +4,63 @@ using Embeddings.Testing;
 namespace Embeddings.Api.Tests;
 
 /// <summary>429, 503 for a failing model and 503 while shutting down, driven by a simulated model.</summary>
-public sealed class OverloadAndFailureTests : IAsyncLifetime
+public sealed class OverloadAndFailureTests() : OwnApi(new ApiFactory(
+    settings: new() { ["Embeddings:Models:arctic-embed-xs:Enabled"] = "false" },
+    simulatedBatching: new BatchingOptions { MaxQueueLength = 2, MaxConcurrentBatches = 1 }))
 {
     private static readonly Uri SimulatedRoute = new($"/embed/{ApiFactory.Simulated}", UriKind.Relative);
-    private readonly ApiFactory _factory = new(
-        settings: new() { ["Embeddings:Models:arctic-embed-xs:Enabled"] = "false" },
-        simulatedBatching: new BatchingOptions { MaxQueueLength = 2, MaxConcurrentBatches = 1 });
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateRealClient();
-        return Task.CompletedTask;
-    }
 
     /// <summary>Waits (bounded) for the engine's stats to show what a request on the server side did.</summary>
     private async Task WaitForStatsAsync(Func<ModelStatsSnapshot, bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        while (!condition(_factory.Processor.GetStats(ApiFactory.Simulated)))
+        while (!condition(Factory.Processor.GetStats(ApiFactory.Simulated)))
         {
             await timer.WaitForNextTickAsync(timeout.Token);
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_full_queue_is_429_with_Retry_After()
     {
-        using var response = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = new[] { "one", "two", "three" } }));
+        using var response = await Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = new[] { "one", "two", "three" } }));
 
         // Nothing has run yet, so the engine's estimate is its start value of one second.
         await Json.AssertProblemAsync(response, 429, "Retry after 1 s");
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
-        var stats = _factory.Processor.GetStats(ApiFactory.Simulated);
+        var stats = Factory.Processor.GetStats(ApiFactory.Simulated);
         Assert.Equal((3, 3, 0), (stats.Inputs, stats.RejectedQueueFull, stats.QueueDepth));
 
-        using var metrics = await _client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        using var metrics = await Client.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains($"embeddings_rejected_total{{model=\"{ApiFactory.Simulated}\",reason=\"queue_full\"}} 3", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_failing_model_is_503_for_its_batch_and_the_next_request_succeeds()
     {
-        _factory.SimulatedModel.FailNextBatches(1);
+        Factory.SimulatedModel.FailNextBatches(1);
 
-        using var failed = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "fails once" }));
-        using var next = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "works again" }));
+        using var failed = await Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "fails once" }));
+        using var next = await Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "works again" }));
 
         await Json.AssertProblemAsync(failed, 503, "failed");
         Assert.Equal(200, (int)next.StatusCode);
     }
 
     [Fact]
-    public async Task A_client_that_disconnects_while_queued_never_costs_inference()
+    public async Task AClient_that_disconnects_while_queued_never_costs_inference()
     {
-        var model = _factory.SimulatedModel;
+        var model = Factory.SimulatedModel;
         model.Hold();
         try
         {
             // The only runner is held by the first request, so the second waits in the queue.
-            var running = _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "holds the runner" }));
+            var running = Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "holds the runner" }));
             await model.WaitForStartedAsync(1);
 
             using var disconnect = new CancellationTokenSource();
-            var queued = _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "gives up" }), disconnect.Token);
+            var queued = Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "gives up" }), disconnect.Token);
             await WaitForStatsAsync(stats => stats.QueueDepth == 1);
             await disconnect.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
@@ -94,9 +80,9 @@ public sealed class OverloadAndFailureTests : IAsyncLifetime
     [Fact]
     public async Task Requests_after_shutdown_began_are_503()
     {
-        await _factory.Processor.ShutdownAsync();
+        await Factory.Processor.ShutdownAsync();
 
-        using var response = await _client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "too late" }));
+        using var response = await Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "too late" }));
 
         await Json.AssertProblemAsync(response, 503, "shutting down");
     }

@@ -64,4 +64,31 @@ public sealed class SharedComputationsTests : IAsyncLifetime
         Assert.Equal(_model.ExpectedVector("shared text", normalize: true), result.Vector);
         await blocker;
     }
+
+    [Fact]
+    public async Task When_the_shared_computation_fails_every_waiter_gets_that_error_and_nobody_retries_it()
+    {
+        _model.Hold();
+        var blocker = _processor.SubmitAsync(_model.Descriptor.Id, new ModelInput("occupies the only runner"));
+        await _model.WaitForStartedAsync(1).WaitAsync(Guard);
+
+        var owner = _shared.ComputeAsync(_model.Descriptor.Id, [("key", new ModelInput("shared text"))], CancellationToken.None);
+        var waiters = Enumerable.Range(0, 5)
+            .Select(_ => _shared.ComputeAsync(_model.Descriptor.Id, [("key", new ModelInput("shared text"))], CancellationToken.None))
+            .ToArray();
+        _model.FailNextBatches(2); // the blocker's batch, then the shared one
+        _model.Release();
+
+        await Assert.ThrowsAsync<ModelFailedException>(() => blocker).WaitAsync(Guard);
+        var error = await Assert.ThrowsAsync<ModelFailedException>(() => owner).WaitAsync(Guard);
+        foreach (var waiter in waiters)
+        {
+            Assert.Same(error, await Assert.ThrowsAsync<ModelFailedException>(() => waiter).WaitAsync(Guard));
+        }
+
+        Assert.Equal(2, _model.StartedBatches); // no waiter queued the input again
+        Assert.Equal(1, _processor.GetStats(_model.Descriptor.Id).FailedBatches - 1);
+    }
+
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
 }

@@ -7,6 +7,7 @@ namespace Embeddings.AppHost.Tests;
 /// The whole app, started by its AppHost as a user would run it: redis, api and admin come up healthy,
 /// and the dashboard, in a real browser, shows the API's health and its models.
 /// </summary>
+[Collection(AppHostCollection.Name)]
 public class AppHostTests
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
@@ -14,6 +15,7 @@ public class AppHostTests
     [Fact]
     public async Task Redis_api_and_admin_become_healthy_and_the_dashboard_shows_the_models()
     {
+        Prerequisites.RequireRedis();
         using var cts = new CancellationTokenSource(StartupTimeout);
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(cts.Token);
         await using var app = await appHost.BuildAsync(cts.Token);

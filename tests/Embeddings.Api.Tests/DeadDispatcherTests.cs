@@ -1,0 +1,32 @@
+using Embeddings.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Embeddings.Api.Tests;
+
+/// <summary>A model whose dispatcher died answers 503 "model unavailable", and /health says which model and why.</summary>
+/// <remarks>Every queue's dispatcher fails the first time it waits for a batch window; a long window makes sure it waits.</remarks>
+public sealed class DeadDispatcherTests() : OwnApi(new ApiFactory(
+    settings: new()
+    {
+        ["Embeddings:Models:arctic-embed-xs:Enabled"] = "false",
+        [$"Embeddings:Models:{ApiFactory.MiniLm}:Batching:MaxWaitMs"] = "60000",
+    },
+    services: services => services.AddSingleton<TimeProvider>(new FailingTimerTimeProvider())))
+{
+    [Fact]
+    public async Task Callers_get_503_model_unavailable_and_health_is_unhealthy_for_that_model()
+    {
+        var route = new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative);
+        using var first = await Client.PostAsync(route, Json.Body(new { inputs = "waits for its window" }));
+        using var second = await Client.PostAsync(route, Json.Body(new { inputs = "comes after the failure" }));
+
+        await Json.AssertProblemAsync(first, 503, "cannot start timers");
+        var problem = await Json.AssertProblemAsync(second, 503, "cannot start timers");
+        Assert.Equal("Model unavailable", problem["title"]!.GetValue<string>());
+
+        using var health = await Client.GetAsync(new Uri("/health", UriKind.Relative));
+        Assert.Equal(503, (int)health.StatusCode);
+        Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+        Assert.Contains(ApiFactory.MiniLm, Factory.Processor.FailedModels.Keys);
+    }
+}
