@@ -29,6 +29,11 @@ public static class BatchPlanner
             return new BatchPlan([], Full: false);
         }
 
+        if (options.MaxBatchSize == 1)
+        {
+            return new BatchPlan([0], Full: true); // nothing to choose
+        }
+
         var candidates = ArrayPool<long>.Shared.Rent(tokenCounts.Length - 1);
         try
         {

@@ -39,7 +39,7 @@ internal static class CeilingBenchmark
                 var perSecond = Enumerable.Range(0, runs).Select(_ => RawOnnxBenchmark.Measure(model, batches, workers)).ToArray();
                 var row = new ResultRow(
                     "1", "ceiling: raw ONNX in-process", $"batch {batch}, {(sorted ? "sorted" : "arrival")}, {layout}", $"{inputs.Length} items",
-                    Stats.Median(perSecond), null, null, null, batch, padding, null, 0, inputs.Length * runs, runs);
+                    Stats.Median(perSecond), null, null, null, null, batch, padding, null, 0, inputs.Length * runs, runs);
                 Console.WriteLine(ReportWriter.Line(row));
                 rows.Add(row);
             }

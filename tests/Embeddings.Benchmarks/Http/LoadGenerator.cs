@@ -13,8 +13,9 @@ public sealed record LoadSpec(int Clients, TimeSpan Duration, double? RatePerSec
     public override string ToString() => RatePerSecond is { } rate ? $"open loop {rate:0} req/s" : $"{Clients} clients";
 }
 
-/// <summary>What one load run saw. Each request carries one corpus item.</summary>
-public sealed record LoadResult(int Requests, int Errors, double Seconds, double[] LatenciesMs, string? FirstError)
+/// <summary>What one load run saw. Each request carries one corpus item. <see cref="QueueTimesMs"/> are the server's
+/// own <c>x-queue-time</c> headers: how long each input waited for its batch.</summary>
+public sealed record LoadResult(int Requests, int Errors, double Seconds, double[] LatenciesMs, double[] QueueTimesMs, string? FirstError)
 {
     public int Succeeded => Requests - Errors;
 
@@ -38,6 +39,7 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
     public async Task<LoadResult> RunAsync(LoadSpec spec, CancellationToken ct = default)
     {
         var latencies = new ConcurrentQueue<double>();
+        var queueTimes = new ConcurrentQueue<double>();
         var errors = 0;
         string? firstError = null;
         var sent = -1;
@@ -47,10 +49,11 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
 
         async Task SendAsync(int index, long due)
         {
-            var error = await SendOneAsync(_bodies[index % _bodies.Length], ct).ConfigureAwait(false);
+            var (error, queueMs) = await SendOneAsync(_bodies[index % _bodies.Length], ct).ConfigureAwait(false);
             if (error is null)
             {
                 latencies.Enqueue(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
+                queueTimes.Enqueue(queueMs);
             }
             else
             {
@@ -95,11 +98,11 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var values = latencies.ToArray();
-        return new LoadResult(values.Length + errors, errors, seconds, values, firstError);
+        return new LoadResult(values.Length + errors, errors, seconds, values, [.. queueTimes], firstError);
     }
 
-    /// <summary>Sends one request; returns null on success, or what went wrong.</summary>
-    private async Task<string?> SendOneAsync(byte[] body, CancellationToken ct)
+    /// <summary>Sends one request; returns no error and the server's queue time on success, or what went wrong.</summary>
+    private async Task<(string? Error, double QueueMs)> SendOneAsync(byte[] body, CancellationToken ct)
     {
         try
         {
@@ -107,17 +110,23 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await client.PostAsync(_route, content, ct).ConfigureAwait(false);
             var answer = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-            return response.IsSuccessStatusCode && answer.Length > 0
-                ? null
-                : $"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(200, answer.Length)))}";
+            if (!response.IsSuccessStatusCode || answer.Length == 0)
+            {
+                return ($"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(200, answer.Length)))}", 0);
+            }
+
+            var queue = response.Headers.TryGetValues("x-queue-time", out var values)
+                ? double.Parse(values.First(), System.Globalization.CultureInfo.InvariantCulture)
+                : double.NaN;
+            return (null, queue);
         }
         catch (HttpRequestException ex)
         {
-            return ex.InnerException is { } inner ? $"{ex.Message} ({inner.GetType().Name}: {inner.Message})" : ex.Message;
+            return (ex.InnerException is { } inner ? $"{ex.Message} ({inner.GetType().Name}: {inner.Message})" : ex.Message, 0);
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            return $"timeout: {ex.Message}";
+            return ($"timeout: {ex.Message}", 0);
         }
     }
 }

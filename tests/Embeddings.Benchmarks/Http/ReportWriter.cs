@@ -9,7 +9,7 @@ namespace Embeddings.Benchmarks.Http;
 public static class ReportWriter
 {
     public static readonly string[] Columns =
-        ["#", "configuration", "settings", "load", "items/s", "p50 ms", "p95 ms", "p99 ms", "avg batch", "padding eff.", "peak RSS MiB", "errors"];
+        ["#", "configuration", "settings", "load", "items/s", "p50 ms", "p95 ms", "p99 ms", "queue p99 ms", "avg batch", "padding eff.", "peak RSS MiB", "errors"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -40,6 +40,7 @@ public static class ReportWriter
         Number(row.P50Ms, "0.0"),
         Number(row.P95Ms, "0.0"),
         Number(row.P99Ms, "0.0"),
+        Number(row.QueueP99Ms, "0.0"),
         Number(row.AverageBatchSize, "0.0"),
         Number(row.PaddingEfficiency, "0.00"),
         Number(row.PeakRssMiB, "0"),

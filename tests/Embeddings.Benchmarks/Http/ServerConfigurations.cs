@@ -1,20 +1,18 @@
 namespace Embeddings.Benchmarks.Http;
 
 /// <summary>
-/// Configurations 3 to 7, all over HTTP against one server: no batching, batch 32 in arrival order, batch 32 sorted
-/// with a token budget, a small sweep (best throughput, and best latency at a fixed arrival rate under a p95 bound),
-/// and low load (one sequential client).
+/// Configurations 3 to 7, all over HTTP against one server: no batching; the shipped defaults with batches in arrival
+/// order (the baseline); the shipped defaults; a small sweep (best throughput, and best latency at a fixed arrival rate
+/// under a p95 bound); and low load (one sequential client).
 /// </summary>
 public static class ServerConfigurations
 {
-    /// <summary>The token budget of configuration 5: 32 inputs of 128 tokens.</summary>
-    public const int TokenBudget = 4096;
-
     public sealed record Outcome(
         IReadOnlyList<ResultRow> Rows,
         IReadOnlyList<ResultRow> Sweep,
         ResultRow NoBatching,
-        ResultRow Batched,
+        ResultRow ArrivalOrder,
+        ResultRow Shipped,
         ResultRow? BestThroughput,
         ResultRow? BestLatency,
         ResultRow LowLoad,
@@ -25,15 +23,12 @@ public static class ServerConfigurations
 
     public static async Task<Outcome> RunAsync(ServerSuite suite, HarnessOptions o, CancellationToken ct = default)
     {
-        var cores = Environment.ProcessorCount;
         var closed = new LoadSpec(o.Clients, o.Duration, MaxRequests: o.MaxRequests);
-        var defaults = new ServerSettings(MaxConcurrentBatches: cores);
-        var noBudget = defaults with { MaxBatchTokens = 32 * 512 }; // 32 inputs of the longest: the budget never binds
+        var shipped = ServerSettings.Shipped();
 
-        var noBatching = await suite.MeasureAsync("3", "server, no batching", noBudget with { MaxBatchSize = 1 }, closed, o.Rounds, o.WarmUp, ct).ConfigureAwait(false);
-        var arrival = await suite.MeasureAsync("4", "server, batch 32, arrival order", noBudget with { SortByLength = false }, closed, o.Rounds, o.WarmUp, ct).ConfigureAwait(false);
-        var sortedSettings = defaults with { MaxBatchTokens = TokenBudget };
-        var sorted = await suite.MeasureAsync("5", "server, batch 32, sorted + token budget", sortedSettings, closed, o.Rounds, o.WarmUp, ct).ConfigureAwait(false);
+        var noBatching = await suite.MeasureAsync("3", "server, no batching", shipped with { MaxBatchSize = 1 }, closed, o.Rounds, o.WarmUp, ct).ConfigureAwait(false);
+        var arrival = await suite.MeasureAsync("4", "server, shipped defaults but arrival order", shipped with { SortByLength = false }, closed, o.Rounds, o.WarmUp, ct).ConfigureAwait(false);
+        var defaults = await suite.MeasureAsync("5", "server, shipped defaults", shipped, closed, o.Rounds, o.WarmUp, ct).ConfigureAwait(false);
 
         var sweep = new List<ResultRow>();
         ResultRow? bestThroughput = null, bestLatency = null;
@@ -41,16 +36,16 @@ public static class ServerConfigurations
         var boundMet = false;
         if (!o.SkipSweep)
         {
-            (bestThroughput, bestThroughputSettings) = await ThroughputSweepAsync(suite, o, closed, sortedSettings, sorted, sweep, ct).ConfigureAwait(false);
-            (bestLatency, bestLatencySettings, boundMet) = await LatencySweepAsync(suite, o, bestThroughputSettings, sorted.ItemsPerSecond, sweep, ct).ConfigureAwait(false);
+            (bestThroughput, bestThroughputSettings) = await ThroughputSweepAsync(suite, o, closed, shipped, defaults, sweep, ct).ConfigureAwait(false);
+            (bestLatency, bestLatencySettings, boundMet) = await LatencySweepAsync(suite, o, bestThroughputSettings, defaults.ItemsPerSecond, sweep, ct).ConfigureAwait(false);
         }
 
         // Low load: one client, one item after another, the shipped defaults; the same items the raw single-item
         // reference timed (the corpus from its start).
         var lowSpec = new LoadSpec(1, TimeSpan.FromSeconds(Math.Max(o.DurationSeconds, 10)), MaxRequests: o.MaxRequests ?? 200);
-        var low = await suite.MeasureAsync("7", "server, low load (1 sequential client)", defaults, lowSpec, 1, TimeSpan.Zero, ct).ConfigureAwait(false);
+        var low = await suite.MeasureAsync("7", "server, low load (1 sequential client)", shipped, lowSpec, 1, TimeSpan.Zero, ct).ConfigureAwait(false);
 
-        var rows = new List<ResultRow> { noBatching, arrival, sorted };
+        var rows = new List<ResultRow> { noBatching, arrival, defaults };
         if (bestThroughput is not null)
         {
             rows.Add(bestThroughput with { Id = "6a", Configuration = "server, best throughput (sweep)" });
@@ -66,18 +61,20 @@ public static class ServerConfigurations
         }
 
         rows.Add(low);
-        return new Outcome(rows, sweep, noBatching, sorted, bestThroughput, bestLatency, low,
-            bestThroughputSettings, bestLatencySettings, boundMet, defaults.MaxWaitMs);
+        return new Outcome(rows, sweep, noBatching, arrival, defaults, bestThroughput, bestLatency, low,
+            bestThroughputSettings, bestLatencySettings, boundMet, shipped.MaxWaitMs);
     }
 
-    /// <summary>One factor at a time around configuration 5 (batch size, wait, runners), then the best of each together.</summary>
+    /// <summary>One factor at a time around the shipped defaults (batch size, wait, efficiency floor, runners), then the
+    /// best of each together.</summary>
     private static async Task<(ResultRow, ServerSettings)> ThroughputSweepAsync(
         ServerSuite suite, HarnessOptions o, LoadSpec closed, ServerSettings baseline, ResultRow baselineRow, List<ResultRow> sweep, CancellationToken ct)
     {
         var measured = new List<(ServerSettings Settings, ResultRow Row)> { (baseline, baselineRow) };
         var warm = TimeSpan.FromSeconds(Math.Min(1, o.WarmUpSeconds));
-        var points = new[] { 8, 16, 64 }.Select(b => baseline with { MaxBatchSize = b, MaxBatchTokens = Math.Max(TokenBudget, b * 128) })
+        var points = new[] { 8, 16, 64 }.Select(b => baseline with { MaxBatchSize = b, MaxBatchTokens = Math.Max(baseline.MaxBatchTokens, b * 128) })
             .Concat(new[] { 0, 2, 10 }.Select(w => baseline with { MaxWaitMs = w }))
+            .Concat(new[] { 0.8, 0.85, 0.95 }.Select(e => baseline with { MinPaddingEfficiency = e }))
             .Concat(new[] { 1, 2 * Environment.ProcessorCount }.Select(r => baseline with { MaxConcurrentBatches = r }));
         foreach (var settings in points)
         {
@@ -86,14 +83,17 @@ public static class ServerConfigurations
             measured.Add((settings, row));
         }
 
-        ServerSettings BestBy(Func<ServerSettings, bool> varies) =>
-            measured.Where(m => varies(m.Settings)).MaxBy(m => m.Row.ItemsPerSecond).Settings;
+        // Each factor's best, measured with the others at their baseline values.
+        ServerSettings BestBy(Func<ServerSettings, bool> othersAtBaseline) =>
+            measured.Where(m => othersAtBaseline(m.Settings)).MaxBy(m => m.Row.ItemsPerSecond).Settings;
+        var size = BestBy(s => s with { MaxBatchSize = baseline.MaxBatchSize, MaxBatchTokens = baseline.MaxBatchTokens } == baseline);
         var combined = baseline with
         {
-            MaxBatchSize = BestBy(s => s.MaxWaitMs == baseline.MaxWaitMs && s.MaxConcurrentBatches == baseline.MaxConcurrentBatches).MaxBatchSize,
-            MaxBatchTokens = BestBy(s => s.MaxWaitMs == baseline.MaxWaitMs && s.MaxConcurrentBatches == baseline.MaxConcurrentBatches).MaxBatchTokens,
-            MaxWaitMs = BestBy(s => s.MaxBatchSize == baseline.MaxBatchSize && s.MaxConcurrentBatches == baseline.MaxConcurrentBatches).MaxWaitMs,
-            MaxConcurrentBatches = BestBy(s => s.MaxBatchSize == baseline.MaxBatchSize && s.MaxWaitMs == baseline.MaxWaitMs).MaxConcurrentBatches,
+            MaxBatchSize = size.MaxBatchSize,
+            MaxBatchTokens = size.MaxBatchTokens,
+            MaxWaitMs = BestBy(s => s with { MaxWaitMs = baseline.MaxWaitMs } == baseline).MaxWaitMs,
+            MinPaddingEfficiency = BestBy(s => s with { MinPaddingEfficiency = baseline.MinPaddingEfficiency } == baseline).MinPaddingEfficiency,
+            MaxConcurrentBatches = BestBy(s => s with { MaxConcurrentBatches = baseline.MaxConcurrentBatches } == baseline).MaxConcurrentBatches,
         };
         if (measured.All(m => m.Settings != combined))
         {
@@ -108,7 +108,7 @@ public static class ServerConfigurations
     }
 
     /// <summary>
-    /// At a fixed arrival rate (60% of configuration 5's throughput, open loop), tries several waits with the
+    /// At a fixed arrival rate (60% of the shipped defaults' throughput, open loop), tries several waits with the
     /// best-throughput settings; the best is the lowest p50 among those that keep up with zero errors and a p95 under the
     /// bound, or, where none does, the lowest p95.
     /// </summary>
