@@ -5,6 +5,7 @@ using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
 using Embeddings.Api.Security;
+using Embeddings.Api.Stats;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -40,6 +41,10 @@ public static class EmbeddingsServiceExtensions
         builder.AddOptionalRedis("redis");
         services.AddSingleton<IEmbeddingCache, InMemoryEmbeddingCache>();
         services.AddSingleton<IBatchingConfigStore, InMemoryBatchingConfigStore>();
+        services.AddSingleton<ILiveStatsStore, LocalLiveStatsStore>();
+        services.AddSingleton<ReplicaIdentity>();
+        services.AddSingleton<LiveStatsSampler>();
+        services.AddHostedService<LiveStatsPublisher>();
 
         services.AddSingleton<RequestBodyReader>();
         services.AddSingleton<SharedComputations>();

@@ -1,4 +1,5 @@
 using Embeddings.Api.Metrics;
+using Embeddings.Api.Stats;
 
 namespace Embeddings.Api.Apis;
 
@@ -10,6 +11,7 @@ public static class EmbeddingsApi
         app.MapEmbedApi();
         app.MapOpenAiApi();
         app.MapModelsApi();
+        app.MapStatsApi();
         app.MapEmbeddingsMetrics();
         app.MapOpenApi();
         return app;

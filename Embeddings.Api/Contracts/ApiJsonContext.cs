@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Embeddings.Contracts;
 
 namespace Embeddings.Api.Contracts;
 
@@ -19,5 +20,7 @@ namespace Embeddings.Api.Contracts;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(BatchingPatch))]
 [JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(BatchingState))]
+[JsonSerializable(typeof(ClusterStats))]
 [JsonSerializable(typeof(IReadOnlyList<ModelInfo>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

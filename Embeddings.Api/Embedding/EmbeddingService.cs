@@ -49,7 +49,7 @@ public sealed class EmbeddingService(
             }
         }
 
-        RecordCacheLookups(model.Id, hits: keys.Length - CountMisses(found), misses: CountMisses(found));
+        metrics.CacheLookups(model.Id, hits: keys.Length - CountMisses(found), misses: CountMisses(found));
 
         var slowest = default(BatchTimings);
         if (misses.Count > 0)
@@ -107,13 +107,6 @@ public sealed class EmbeddingService(
         }
 
         model.PromptPrefix(settings.Prompt); // refuses an unknown prompt before any cache lookup
-    }
-
-    private void RecordCacheLookups(string model, int hits, int misses)
-    {
-        KeyValuePair<string, object?> label = new(EmbeddingsMeter.ModelTag, model);
-        metrics.CacheRequests.Add(hits, label, new("result", "hit"));
-        metrics.CacheRequests.Add(misses, label, new("result", "miss"));
     }
 
     private static int CountMisses(CachedEmbedding?[] found) => found.Count(entry => entry is null);

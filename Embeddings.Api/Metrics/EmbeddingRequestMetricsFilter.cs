@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Embeddings.Api.Errors;
-using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Api.Metrics;
@@ -37,9 +36,7 @@ public sealed class EmbeddingRequestMetricsFilter(ApiMetrics metrics, ModelRegis
         {
             // Unknown names share one label, so junk model names cannot blow up the series count.
             var model = context.HttpContext.Items[ModelItem] as string;
-            KeyValuePair<string, object?> label = new(EmbeddingsMeter.ModelTag, model is not null && registry.TryGet(model, out var found) ? found.Id : "unknown");
-            metrics.Requests.Add(1, label, new("status", status));
-            metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, label);
+            metrics.RequestAnswered(model is not null && registry.TryGet(model, out var found) ? found.Id : "unknown", status, Stopwatch.GetElapsedTime(started));
         }
     }
 }

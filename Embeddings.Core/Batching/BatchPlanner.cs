@@ -1,4 +1,5 @@
 using System.Buffers;
+using Embeddings.Contracts;
 
 namespace Embeddings.Core.Batching;
 

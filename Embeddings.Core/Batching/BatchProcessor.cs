@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
+using Embeddings.Contracts;
 using Embeddings.Core.Models;
 using Microsoft.Extensions.Logging;
 
@@ -101,6 +102,9 @@ public sealed class BatchProcessor : IAsyncDisposable
     }
 
     public ModelStatsSnapshot GetStats(string model) => Queue(model).GetStats();
+
+    /// <summary>Recent queue waits of a model's inputs (seconds), for live percentiles.</summary>
+    public SampleWindow QueueWaits(string model) => Queue(model).Stats.QueueWaits;
 
     /// <summary>Stats of every model, in <see cref="Models"/> order.</summary>
     public IReadOnlyList<ModelStatsSnapshot> GetAllStats() => [.. _ordered.Select(q => q.GetStats())];

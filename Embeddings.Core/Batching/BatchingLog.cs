@@ -1,3 +1,4 @@
+using Embeddings.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace Embeddings.Core.Batching;

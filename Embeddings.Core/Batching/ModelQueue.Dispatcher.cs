@@ -1,3 +1,4 @@
+using Embeddings.Contracts;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Batching;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Embeddings.Contracts;
 using Embeddings.Core.Models;
 using Microsoft.Extensions.Logging;
 
@@ -41,7 +42,7 @@ internal sealed partial class ModelQueue
         _options = registered.Batching;
         _time = time;
         _logger = logger;
-        Stats = new ModelStats(Id, instruments);
+        Stats = new ModelStats(Id, instruments, time);
         BatchingLog.QueueStarted(logger, Id, _options);
         _loop = Task.Run(RunAsync);
     }

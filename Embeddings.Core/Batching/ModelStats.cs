@@ -1,3 +1,5 @@
+using Embeddings.Contracts;
+
 namespace Embeddings.Core.Batching;
 
 /// <summary>
@@ -7,13 +9,16 @@ namespace Embeddings.Core.Batching;
 /// <para>Every input ends in exactly one of completed, failed, cancelled or rejected, counted where its answer is set,
 /// so at rest inputs = completed + failed + cancelled + rejected.</para>
 /// </summary>
-internal sealed class ModelStats(string model, EngineInstruments instruments)
+internal sealed class ModelStats(string model, EngineInstruments instruments, TimeProvider time)
 {
     /// <summary>Weight of the newest batch in the moving estimate of seconds per input.</summary>
     private const double EwmaWeight = 0.2;
 
     private readonly KeyValuePair<string, object?> _tag = new(EmbeddingsMeter.ModelTag, model);
     private readonly Lock _lock = new();
+
+    /// <summary>Recent queue waits in seconds, for the live percentiles.</summary>
+    public SampleWindow QueueWaits { get; } = new(time);
 
     private long _inputs;
     private long _completed;
@@ -89,6 +94,7 @@ internal sealed class ModelStats(string model, EngineInstruments instruments)
         foreach (var wait in waits)
         {
             instruments.QueueWait.Record(wait.TotalSeconds, _tag);
+            QueueWaits.Record(wait.TotalSeconds);
             waitSum += wait.TotalSeconds;
         }
 

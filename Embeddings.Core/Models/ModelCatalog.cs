@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Onnx;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 
 namespace Embeddings.Core.Models;

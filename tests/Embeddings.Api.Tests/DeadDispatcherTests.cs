@@ -1,17 +1,26 @@
+using System.Diagnostics.Metrics;
+using Embeddings.Core.Batching;
+using Embeddings.Core.Models;
 using Embeddings.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Embeddings.Api.Tests;
 
 /// <summary>A model whose dispatcher died answers 503 "model unavailable", and /health says which model and why.</summary>
-/// <remarks>Every queue's dispatcher fails the first time it waits for a batch window; a long window makes sure it waits.</remarks>
+/// <remarks>Every queue's dispatcher fails the first time it waits for a batch window (its clock cannot start timers);
+/// a long window makes sure it waits.</remarks>
 public sealed class DeadDispatcherTests() : OwnApi(new ApiFactory(
     settings: new()
     {
         ["Embeddings:Models:arctic-embed-xs:Enabled"] = "false",
         [$"Embeddings:Models:{ApiFactory.MiniLm}:Batching:MaxWaitMs"] = "60000",
     },
-    services: services => services.AddSingleton<TimeProvider>(new FailingTimerTimeProvider())))
+    services: services => services.AddSingleton(sp => new BatchProcessor(
+        sp.GetRequiredService<ModelRegistry>(),
+        new FailingTimerTimeProvider(), // the engine's clock only; the rest of the app keeps the real one
+        sp.GetRequiredService<ILogger<BatchProcessor>>(),
+        sp.GetRequiredService<IMeterFactory>()))))
 {
     [Fact]
     public async Task Callers_get_503_model_unavailable_and_health_is_unhealthy_for_that_model()

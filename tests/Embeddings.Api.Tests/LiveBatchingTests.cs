@@ -12,8 +12,9 @@ public sealed class LiveBatchingTests() : OwnApi(new ApiFactory())
         Assert.Equal(8, await LargestBatchForAsync(20, "eight"));
 
         var updated = await PutAsync(new { maxBatchSize = 4 });
-        Assert.Equal(4, updated["maxBatchSize"]!.GetValue<int>());
-        Assert.Equal(500, updated["maxWaitMs"]!.GetValue<int>());
+        Assert.Equal(4, updated["batching"]!["maxBatchSize"]!.GetValue<int>());
+        Assert.Equal(500, updated["batching"]!["maxWaitMs"]!.GetValue<int>());
+        Assert.Equal(2, updated["config"]!["version"]!.GetValue<long>());
         Assert.Equal(4, await LargestBatchForAsync(20, "four"));
 
         using var info = await Client.GetAsync(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative));

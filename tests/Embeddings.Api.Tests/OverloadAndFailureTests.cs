@@ -1,3 +1,4 @@
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Testing;
 

@@ -1,4 +1,5 @@
 using Embeddings.Api.Embedding;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 
 namespace Embeddings.Benchmarks.Http;

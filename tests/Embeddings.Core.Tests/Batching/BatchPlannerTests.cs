@@ -1,4 +1,5 @@
 using CsCheck;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 
 namespace Embeddings.Core.Tests.Batching;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;

@@ -1,3 +1,4 @@
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 
 namespace Embeddings.Core.Tests.Batching;

@@ -1,4 +1,5 @@
 using System.Text;
+using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using Embeddings.Contracts;
 using Embeddings.Core.Models;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ public sealed class ModelCatalogTests(OnnxModelsFixture fixture)
     public void Both_built_in_models_are_served_by_default()
     {
         Assert.Equal([BuiltInModels.MiniLmId, BuiltInModels.ArcticXsId], fixture.Registry.All.Select(m => m.Id));
-        Assert.All(fixture.Registry.All, m => Assert.Equal(new Embeddings.Core.Batching.BatchingOptions(), m.Batching));
+        Assert.All(fixture.Registry.All, m => Assert.Equal(new BatchingOptions(), m.Batching));
     }
 
     [Fact]

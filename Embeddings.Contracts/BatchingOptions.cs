@@ -1,9 +1,7 @@
-using Embeddings.Core.Models;
-
-namespace Embeddings.Core.Batching;
+namespace Embeddings.Contracts;
 
 /// <summary>How one model's queue batches. Immutable; a live change swaps in a new instance.
-/// <see cref="Validate"/> holds every rule, and is the one check the engine, the API and the config store share.</summary>
+/// <see cref="Validate"/> holds every rule: the one check that the engine, the API, the config store and the admin share.</summary>
 public sealed record BatchingOptions
 {
     public const int MaxBatchSizeLimit = 4096;
@@ -26,7 +24,7 @@ public sealed record BatchingOptions
     /// this (0 to 1): the batch is chosen for its padding, not just cut from the oldest inputs. From BENCHMARKS.md.</summary>
     public double MinPaddingEfficiency { get; init; } = 0.9;
 
-    /// <summary>Inputs queued beyond this are refused with <see cref="QueueFullException"/>.</summary>
+    /// <summary>Inputs queued beyond this are refused (429).</summary>
     public int MaxQueueLength { get; init; } = 4096;
 
     /// <summary>Runners of this model: batches that may run at once.</summary>
@@ -50,12 +48,5 @@ public sealed record BatchingOptions
         if (MaxQueueLength is < 1 or > MaxQueueLengthLimit) errors.Add($"maxQueueLength must be between 1 and {MaxQueueLengthLimit} (was {MaxQueueLength}).");
         if (MaxConcurrentBatches is < 1 or > MaxConcurrentBatchesLimit) errors.Add($"maxConcurrentBatches must be between 1 and {MaxConcurrentBatchesLimit} (was {MaxConcurrentBatches}).");
         return errors;
-    }
-
-    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every broken rule.</summary>
-    public BatchingOptions EnsureValid()
-    {
-        var errors = Validate();
-        return errors.Count == 0 ? this : throw new InvalidOptionsException(string.Join(" ", errors));
     }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using Embeddings.Core.Batching;
-
-namespace Embeddings.Api.Contracts;
+namespace Embeddings.Contracts;
 
 /// <summary>Body of <c>PUT /models/{model}/batching</c>: any subset of the batching options.</summary>
 public sealed record BatchingPatch

@@ -1,4 +1,4 @@
-namespace Embeddings.Core.Batching;
+namespace Embeddings.Contracts;
 
 /// <summary>
 /// Cumulative counters and averages of one model's queue since start, plus its current depth and batches in flight.
@@ -8,7 +8,7 @@ namespace Embeddings.Core.Batching;
 /// </summary>
 /// <param name="Inputs">Inputs submitted to the queue, accepted or refused.</param>
 /// <param name="Completed">Inputs answered with a vector.</param>
-/// <param name="Failed">Inputs answered with <see cref="Models.ModelFailedException"/>.</param>
+/// <param name="Failed">Inputs answered with a model failure (503).</param>
 /// <param name="Cancelled">Inputs whose caller left before the answer.</param>
 /// <param name="CancelledInFlight">Of those, the ones whose batch was already running (the result was dropped).</param>
 /// <param name="RejectedQueueFull">Inputs refused because the queue was full.</param>

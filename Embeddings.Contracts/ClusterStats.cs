@@ -1,0 +1,33 @@
+namespace Embeddings.Contracts;
+
+/// <summary><c>GET /stats</c>: what every live replica is doing now, per model, and the sum over them.</summary>
+/// <param name="At">When this was read.</param>
+/// <param name="Replicas">Each replica that reported within the last few seconds.</param>
+/// <param name="Total">Per model over all replicas: throughput, queue depth and batches in flight summed; latency and
+/// queue-time percentiles the highest of the replicas (an upper bound); batch size, padding efficiency and cache hit
+/// ratio weighted by each replica's throughput.</param>
+public sealed record ClusterStats(DateTimeOffset At, IReadOnlyList<ReplicaStats> Replicas, IReadOnlyList<ModelLiveStats> Total);
+
+/// <summary>One replica's recent stats, as it last reported them.</summary>
+/// <param name="ReplicaId">Host and process id.</param>
+/// <param name="Address">The replica's own HTTP address (not a shared proxy), when it knows it.</param>
+/// <param name="At">When it reported.</param>
+public sealed record ReplicaStats(string ReplicaId, string? Address, DateTimeOffset At, IReadOnlyList<ModelLiveStats> Models);
+
+/// <summary>One model on one replica (or summed), over the last few seconds. Times in milliseconds.</summary>
+public sealed record ModelLiveStats(
+    string Model,
+    double ItemsPerSecond,
+    double LatencyP50Ms,
+    double LatencyP95Ms,
+    double LatencyP99Ms,
+    double QueueP50Ms,
+    double QueueP95Ms,
+    double QueueP99Ms,
+    double AverageBatchSize,
+    double PaddingEfficiency,
+    int QueueDepth,
+    int InFlightBatches,
+    double CacheHitRatio,
+    string ExecutionProvider,
+    long ConfigVersion);
