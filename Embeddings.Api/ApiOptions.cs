@@ -18,7 +18,26 @@ public sealed class ApiOptions
     [Range(1024, 1L << 30)]
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Most vectors the in-memory cache keeps (0 turns it off).</summary>
+    /// <summary>Most vectors the cache's in-process level keeps (about 1.5 KB each at 384 dimensions); 0 turns the
+    /// cache off.</summary>
     [Range(0, 10_000_000)]
     public int CacheEntries { get; set; } = 100_000;
+
+    /// <summary>How long a cached vector lives, in Redis and in process. Redis then evicts it by itself.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromDays(1);
+
+    [Microsoft.Extensions.Options.ValidateObjectMembers]
+    public CacheOptions Cache { get; set; } = new();
+}
+
+/// <summary>The result cache, bound from <c>Embeddings:Cache</c>.</summary>
+public sealed class CacheOptions
+{
+    /// <summary>False turns the cache off (benchmarks measure inference); identical inputs in flight still share one computation.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A Redis read slower than this is a miss, so a slow Redis costs a request little.</summary>
+    [Range(1, 10_000)]
+    public int RedisReadTimeoutMs { get; set; } = 50;
 }

@@ -36,18 +36,26 @@ public static class EmbeddingsServiceExtensions
         services.AddSingleton<ApiMetrics>();
         services.AddPrometheusExport();
 
-        // Redis-backed config and cache replace these when Redis is configured (a later step); until then
-        // both are real, in-process implementations.
-        builder.AddOptionalRedis("redis");
-        services.AddSingleton<IEmbeddingCache, InMemoryEmbeddingCache>();
-        services.AddSingleton<IBatchingConfigStore, InMemoryBatchingConfigStore>();
-        services.AddSingleton<ILiveStatsStore, LocalLiveStatsStore>();
+        // Redis, when configured, is shared by every replica: the source of the batching config, the cache's second
+        // level, and where replicas leave their live stats. Without it each of these is this process's own.
+        var redis = builder.AddOptionalRedis("redis");
+        services.AddEmbeddingsCache(withRedis: redis);
+        if (redis)
+        {
+            services.AddHostedSingleton<IBatchingConfigStore, RedisBatchingConfigStore>();
+            services.AddHostedSingleton<ILiveStatsStore, RedisLiveStatsStore>();
+        }
+        else
+        {
+            services.AddSingleton<IBatchingConfigStore, InMemoryBatchingConfigStore>();
+            services.AddSingleton<ILiveStatsStore, LocalLiveStatsStore>();
+        }
+
         services.AddSingleton<ReplicaIdentity>();
         services.AddSingleton<LiveStatsSampler>();
         services.AddHostedService<LiveStatsPublisher>();
 
         services.AddSingleton<RequestBodyReader>();
-        services.AddSingleton<SharedComputations>();
         services.AddSingleton<EmbeddingService>();
 
         services.AddEmbeddingsSecurity();
@@ -64,6 +72,16 @@ public static class EmbeddingsServiceExtensions
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         return builder;
+    }
+
+    /// <summary>One instance serving as <typeparamref name="TService"/> and started and stopped with the app.</summary>
+    private static void AddHostedSingleton<TService, TImplementation>(this IServiceCollection services)
+        where TService : class
+        where TImplementation : class, TService, IHostedService
+    {
+        services.AddSingleton<TImplementation>();
+        services.AddSingleton<TService>(sp => sp.GetRequiredService<TImplementation>());
+        services.AddHostedService(sp => sp.GetRequiredService<TImplementation>());
     }
 
     /// <summary>The request pipeline before the endpoints: one error path (problem answers, also for unmatched routes

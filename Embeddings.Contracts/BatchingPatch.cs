@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+
 namespace Embeddings.Contracts;
 
 /// <summary>Body of <c>PUT /models/{model}/batching</c>: any subset of the batching options.</summary>
@@ -28,6 +29,19 @@ public sealed record BatchingPatch
     /// <summary>Choose batches by token length; off only to measure arrival order.</summary>
     [JsonPropertyName("sortByLength")]
     public bool? SortByLength { get; init; }
+
+    /// <summary>This patch with <paramref name="later"/>'s fields laid over it.</summary>
+    public BatchingPatch Then(BatchingPatch later) => new()
+    {
+        MaxBatchSize = later.MaxBatchSize ?? MaxBatchSize,
+        MaxWaitMs = later.MaxWaitMs ?? MaxWaitMs,
+        MaxBatchTokens = later.MaxBatchTokens ?? MaxBatchTokens,
+        MinPaddingEfficiency = later.MinPaddingEfficiency ?? MinPaddingEfficiency,
+        MaxQueueLength = later.MaxQueueLength ?? MaxQueueLength,
+        MaxConcurrentBatches = later.MaxConcurrentBatches ?? MaxConcurrentBatches,
+        DispatchWhenIdle = later.DispatchWhenIdle ?? DispatchWhenIdle,
+        SortByLength = later.SortByLength ?? SortByLength,
+    };
 
     public BatchingOptions ApplyTo(BatchingOptions current) => current with
     {

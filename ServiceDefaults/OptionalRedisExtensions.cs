@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -8,8 +10,11 @@ namespace Microsoft.Extensions.Hosting;
 public static class OptionalRedisExtensions
 {
     /// <summary>
-    /// Registers the Aspire Redis client when <c>ConnectionStrings:{name}</c> is set and returns true;
-    /// otherwise logs once at start that Redis is absent and returns false.
+    /// Registers one shared <see cref="IConnectionMultiplexer"/> (Aspire's client) when <c>ConnectionStrings:{name}</c> is
+    /// set and returns true; otherwise logs once at start that Redis is absent and returns false.
+    /// The connection never makes a request wait or fail: it does not abort when Redis is down at start, a call made
+    /// while disconnected fails at once (rather than queueing), and it reconnects by itself. /health reports Redis as
+    /// Degraded while it is unreachable, never Unhealthy: the service keeps serving without it.
     /// </summary>
     public static bool AddOptionalRedis(this IHostApplicationBuilder builder, string connectionName = "redis")
     {
@@ -19,9 +24,32 @@ public static class OptionalRedisExtensions
             return false;
         }
 
-        // Redis down must not make the service unhealthy: it keeps serving without Redis.
-        builder.AddRedisClient(connectionName, settings => settings.DisableHealthChecks = true);
+        builder.AddRedisClient(
+            connectionName,
+            settings =>
+            {
+                settings.DisableHealthChecks = true; // its check says Unhealthy; ours says Degraded
+                settings.DisableTracing = true; // one span per cache lookup would drown the traces that matter
+            },
+            options =>
+            {
+                options.AbortOnConnectFail = false;
+                options.BacklogPolicy = BacklogPolicy.FailFast;
+                options.ConnectTimeout = 1000;
+                options.AsyncTimeout = 250;
+                options.SyncTimeout = 250;
+            });
+        builder.Services.AddHealthChecks().AddCheck<RedisConnectionHealthCheck>("redis", HealthStatus.Degraded);
         return true;
+    }
+
+    private sealed class RedisConnectionHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(redis.IsConnected
+                ? HealthCheckResult.Healthy("Redis is connected.")
+                : new HealthCheckResult(context.Registration.FailureStatus,
+                    "Redis is unreachable: serving without the shared cache, config changes and stats until it is back."));
     }
 
     private sealed class RedisAbsentNotice(ILoggerFactory loggerFactory, string connectionName) : IHostedService

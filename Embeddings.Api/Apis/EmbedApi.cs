@@ -29,7 +29,7 @@ public static class EmbedApi
         var outcome = await embeddings.EmbedAsync(
             model, request.Inputs, new EmbedSettings(request.Truncate, request.Normalize, request.Prompt), context.RequestAborted);
 
-        EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
+        EmbeddingResponseHeaders.Write(context.Response, outcome);
         return TypedResults.Ok(new EmbedResponse(outcome.Model.Id, outcome.Model.Dimensions, outcome.Vectors, new EmbedUsage(outcome.Tokens)));
     }
 }

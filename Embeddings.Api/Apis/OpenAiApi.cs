@@ -57,7 +57,7 @@ public static class OpenAiApi
             data[i] = new OpenAiEmbedding(i, base64 ? ToBase64(outcome.Vectors[i]) : outcome.Vectors[i]);
         }
 
-        EmbeddingResponseHeaders.Write(context.Response, outcome.SlowestTimings);
+        EmbeddingResponseHeaders.Write(context.Response, outcome);
         return TypedResults.Ok(new OpenAiEmbeddingResponse(data, outcome.Model.Id, new OpenAiUsage(outcome.Tokens, outcome.Tokens)));
     }
 

@@ -22,5 +22,7 @@ namespace Embeddings.Api.Contracts;
 [JsonSerializable(typeof(ModelInfo))]
 [JsonSerializable(typeof(BatchingState))]
 [JsonSerializable(typeof(ClusterStats))]
+[JsonSerializable(typeof(ReplicaStats))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyList<ModelInfo>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

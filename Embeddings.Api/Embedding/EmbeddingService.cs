@@ -3,6 +3,7 @@ using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
 namespace Embeddings.Api.Embedding;
@@ -11,78 +12,66 @@ namespace Embeddings.Api.Embedding;
 public sealed record EmbedSettings(bool Truncate = true, bool? Normalize = null, string? Prompt = null);
 
 /// <summary>The vectors for one request, in input order, with what they cost and how they were served.</summary>
-public sealed record EmbedOutcome(ModelDescriptor Model, IReadOnlyList<float[]> Vectors, int Tokens, BatchTimings SlowestTimings);
+/// <param name="CacheHits">Inputs this request did not compute: found in the cache (this replica's or Redis), or
+/// computed for an identical input of another request at the same time.</param>
+public sealed record EmbedOutcome(ModelDescriptor Model, IReadOnlyList<float[]> Vectors, int Tokens, int CacheHits, BatchTimings SlowestTimings);
 
 /// <summary>
-/// The request path both embedding routes share: validate, answer cache hits, compute each distinct miss once
-/// (sharing inputs other requests are computing already), then cache the new vectors.
+/// The request path both embedding routes share: validate, then look each distinct input up in the result cache
+/// (HybridCache: this replica's memory, then Redis), all at once; the misses go to the model's queue, where the
+/// engine batches them, and their vectors go back into the cache. Identical inputs in flight in this replica share
+/// one computation (HybridCache's own); if it fails, all of them get its error, and none tries again.
 /// </summary>
 public sealed class EmbeddingService(
-    SharedComputations computations,
+    HybridCache cache,
+    BatchProcessor processor,
     ModelRegistry registry,
-    IEmbeddingCache cache,
     ApiMetrics metrics,
     IOptions<ApiOptions> options)
 {
+    private readonly HybridCacheEntryOptions _entry = CacheExtensions.EntryOptions(options.Value);
+
     public async Task<EmbedOutcome> EmbedAsync(string modelId, IReadOnlyList<string>? texts, EmbedSettings settings, CancellationToken ct)
     {
         var model = registry.Get(modelId).Model.Descriptor;
         Validate(model, texts, settings);
 
         var normalize = settings.Normalize ?? model.Normalize;
-        var keys = new string[texts.Count];
+        var lookups = new Dictionary<string, Lookup>(StringComparer.Ordinal);
+        var perInput = new Lookup[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
-            keys[i] = CacheKey.For(model, normalize, settings.Truncate, settings.Prompt, texts[i]);
-        }
-
-        var found = await cache.GetManyAsync(keys, ct);
-
-        // Each distinct missing text is computed once, however often the request repeats it.
-        var missIndexByKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        var misses = new List<(string Key, ModelInput Input)>();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (found[i] is null && missIndexByKey.TryAdd(keys[i], misses.Count))
+            var key = CacheKey.For(model, normalize, settings.Truncate, settings.Prompt, texts[i]);
+            if (!lookups.TryGetValue(key, out var lookup))
             {
-                misses.Add((keys[i], new ModelInput(texts[i], settings.Truncate, normalize, settings.Prompt)));
-            }
-        }
-
-        metrics.CacheLookups(model.Id, hits: keys.Length - CountMisses(found), misses: CountMisses(found));
-
-        var slowest = default(BatchTimings);
-        if (misses.Count > 0)
-        {
-            var computed = await computations.ComputeAsync(model.Id, misses, ct);
-            var newEntries = new List<KeyValuePair<string, CachedEmbedding>>(computed.Length);
-            foreach (var (key, index) in missIndexByKey)
-            {
-                newEntries.Add(new(key, new CachedEmbedding(computed[index].Vector, computed[index].TokenCount)));
-                slowest = Slowest(slowest, computed[index].Timings);
+                lookups[key] = lookup = new Lookup(processor, model.Id, key, new ModelInput(texts[i], settings.Truncate, normalize, settings.Prompt));
             }
 
-            for (var i = 0; i < keys.Length; i++)
-            {
-                if (found[i] is null)
-                {
-                    var embedding = computed[missIndexByKey[keys[i]]];
-                    found[i] = new CachedEmbedding(embedding.Vector, embedding.TokenCount);
-                }
-            }
-
-            await cache.SetManyAsync(newEntries, CancellationToken.None);
+            perInput[i] = lookup;
         }
 
-        var vectors = new float[found.Length][];
+        // The first failure (a full queue, a failed model) answers the request at once: the other lookups stop
+        // waiting, and an input that nobody else waits for leaves the queue without reaching the model.
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var failure = new FirstFailure();
+        await Task.WhenAll(lookups.Values.Select(l => l.RunAsync(cache, _entry, request, failure)));
+        ct.ThrowIfCancellationRequested();
+        failure.ThrowIfAny();
+
+        var vectors = new float[perInput.Length][];
         var tokens = 0;
-        for (var i = 0; i < found.Length; i++)
+        var hits = 0;
+        var slowest = default(BatchTimings);
+        foreach (var (lookup, i) in perInput.Select((l, i) => (l, i)))
         {
-            vectors[i] = found[i]!.Vector;
-            tokens += found[i]!.TokenCount;
+            vectors[i] = lookup.Result!.Vector;
+            tokens += lookup.Result.TokenCount;
+            hits += lookup.Computed ? 0 : 1;
+            slowest = Slowest(slowest, lookup.Timings);
         }
 
-        return new EmbedOutcome(model, vectors, tokens, slowest);
+        metrics.CacheLookups(model.Id, hits, perInput.Length - hits);
+        return new EmbedOutcome(model, vectors, tokens, hits, slowest);
     }
 
     private void Validate(ModelDescriptor model, [System.Diagnostics.CodeAnalysis.NotNull] IReadOnlyList<string>? texts, EmbedSettings settings)
@@ -109,10 +98,55 @@ public sealed class EmbeddingService(
         model.PromptPrefix(settings.Prompt); // refuses an unknown prompt before any cache lookup
     }
 
-    private static int CountMisses(CachedEmbedding?[] found) => found.Count(entry => entry is null);
-
     private static BatchTimings Slowest(BatchTimings a, BatchTimings b) => new(
         a.QueueTime > b.QueueTime ? a.QueueTime : b.QueueTime,
         a.InferenceTime > b.InferenceTime ? a.InferenceTime : b.InferenceTime,
         Math.Max(a.BatchSize, b.BatchSize));
+
+    /// <summary>The first error among a request's lookups, kept with its stack trace.</summary>
+    private sealed class FirstFailure
+    {
+        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _first;
+
+        public void Set(Exception error) =>
+            Interlocked.CompareExchange(ref _first, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error), null);
+
+        public void ThrowIfAny() => Volatile.Read(ref _first)?.Throw();
+    }
+
+    /// <summary>One distinct input of a request: its cache key, and, once looked up, its vector and whether this
+    /// request computed it (then with the timings of its batch).</summary>
+    private sealed class Lookup(BatchProcessor processor, string model, string key, ModelInput input)
+    {
+        public CachedEmbedding? Result { get; private set; }
+
+        public bool Computed { get; private set; }
+
+        public BatchTimings Timings { get; private set; }
+
+        public async Task RunAsync(HybridCache cache, HybridCacheEntryOptions entry, CancellationTokenSource request, FirstFailure failure)
+        {
+            try
+            {
+                Result = await cache.GetOrCreateAsync(key, this, static async (self, token) => await self.ComputeAsync(token), entry, tags: null, request.Token);
+            }
+            catch (Exception ex) when (!request.IsCancellationRequested)
+            {
+                failure.Set(ex);
+                await request.CancelAsync();
+            }
+            catch (Exception) when (request.IsCancellationRequested)
+            {
+                // Another lookup failed first, or the caller left: the request is answered with that.
+            }
+        }
+
+        private async ValueTask<CachedEmbedding> ComputeAsync(CancellationToken ct)
+        {
+            var embedding = await processor.SubmitAsync(model, input, ct);
+            Computed = true;
+            Timings = embedding.Timings;
+            return new CachedEmbedding(embedding.Vector, embedding.TokenCount);
+        }
+    }
 }

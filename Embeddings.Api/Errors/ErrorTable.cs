@@ -20,6 +20,7 @@ public static class ErrorTable
         ShuttingDownException => (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
         ModelFailedException => (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
         BadHttpRequestException e => (e.StatusCode, "Bad request"),
+        Config.ConfigStoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Config store unavailable"),
         _ => null,
     };
 

@@ -25,16 +25,25 @@ public sealed class OverloadAndFailureTests() : OwnApi(new ApiFactory(
     [Fact]
     public async Task A_full_queue_is_429_with_Retry_After()
     {
+        // The only runner is busy, so the queue (room for 2) fills.
+        var model = Factory.SimulatedModel;
+        model.Hold();
+        var running = Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "holds the runner" }));
+        await model.WaitForStartedAsync(1).WaitAsync(TimeSpan.FromSeconds(10));
         using var response = await Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = new[] { "one", "two", "three" } }));
+        model.Release();
+        (await running.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
 
         // Nothing has run yet, so the engine's estimate is its start value of one second.
         await Json.AssertProblemAsync(response, 429, "Retry after 1 s");
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        // Inputs are admitted one by one (each is its own cache entry): two fit, the third is refused, and the request
+        // gets the refusal; the two admitted still run (and are cached).
         var stats = Factory.Processor.GetStats(ApiFactory.Simulated);
-        Assert.Equal((3, 3, 0), (stats.Inputs, stats.RejectedQueueFull, stats.QueueDepth));
+        Assert.Equal((4, 1), (stats.Inputs, stats.RejectedQueueFull));
 
         using var metrics = await Client.GetAsync(new Uri("/metrics", UriKind.Relative));
-        Assert.Contains($"embeddings_rejected_total{{model=\"{ApiFactory.Simulated}\",reason=\"queue_full\"}} 3", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"embeddings_rejected_total{{model=\"{ApiFactory.Simulated}\",reason=\"queue_full\"}} 1", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
