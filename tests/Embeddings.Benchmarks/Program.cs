@@ -6,6 +6,7 @@ var modes = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
 modes.Add("scheduler", SchedulerBenchmark.RunAsync);
 modes.Add("http", Embeddings.Benchmarks.Http.HttpBenchmark.RunAsync);
 modes.Add("soak", Embeddings.Benchmarks.Http.SoakBenchmark.RunAsync);
+modes.Add("cache", Embeddings.Benchmarks.Http.CacheBenchmark.RunAsync);
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))
 {
