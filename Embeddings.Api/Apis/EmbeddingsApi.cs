@@ -12,6 +12,7 @@ public static class EmbeddingsApi
         app.MapOpenAiApi();
         app.MapModelsApi();
         app.MapStatsApi();
+        app.MapPrometheusTargets();
         app.MapEmbeddingsMetrics();
         app.MapOpenApi();
         return app;

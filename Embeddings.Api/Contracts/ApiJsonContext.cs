@@ -23,6 +23,7 @@ namespace Embeddings.Api.Contracts;
 [JsonSerializable(typeof(BatchingState))]
 [JsonSerializable(typeof(ClusterStats))]
 [JsonSerializable(typeof(ReplicaStats))]
+[JsonSerializable(typeof(Stats.PrometheusTargetGroup[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyList<ModelInfo>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

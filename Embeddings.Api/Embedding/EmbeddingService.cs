@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Embeddings.Api.Cache;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
@@ -118,6 +119,9 @@ public sealed class EmbeddingService(
     /// request computed it (then with the timings of its batch).</summary>
     private sealed class Lookup(BatchProcessor processor, string model, string key, ModelInput input)
     {
+        /// <summary>The request's span: HybridCache runs the computation in a flow of its own, so it is carried here.</summary>
+        private readonly Activity? _caller = Activity.Current;
+
         public CachedEmbedding? Result { get; private set; }
 
         public bool Computed { get; private set; }
@@ -143,7 +147,12 @@ public sealed class EmbeddingService(
 
         private async ValueTask<CachedEmbedding> ComputeAsync(CancellationToken ct)
         {
-            var embedding = await processor.SubmitAsync(model, input, ct);
+            // Queued under the request's span, so the batch links to the request (the flow is this computation's own).
+            var previous = Activity.Current;
+            Activity.Current = _caller;
+            var submitted = processor.SubmitAsync(model, input, ct);
+            Activity.Current = previous;
+            var embedding = await submitted;
             Computed = true;
             Timings = embedding.Timings;
             return new CachedEmbedding(embedding.Vector, embedding.TokenCount);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Batching;
@@ -40,6 +41,8 @@ internal sealed partial class ModelQueue
             longest = Math.Max(longest, inputs[i].Count);
         }
 
+        var paddedTokens = (long)longest * count;
+        using var span = StartBatchSpan(batch, realTokens, paddedTokens);
         var start = _time.GetTimestamp();
         float[][]? vectors = null;
         Exception? error = null;
@@ -51,6 +54,7 @@ internal sealed partial class ModelQueue
         catch (Exception ex)
         {
             error = ex;
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
         }
 
         var inference = _time.GetElapsedTime(start);
@@ -61,7 +65,7 @@ internal sealed partial class ModelQueue
         }
 
         // Record before answering, so a caller that looks at the stats after its answer sees its batch.
-        Stats.Batch(count, realTokens, (long)longest * count, inference, waits, failed: error is not null);
+        Stats.Batch(count, realTokens, paddedTokens, inference, waits, failed: error is not null);
         if (error is not null)
         {
             BatchingLog.BatchFailed(_logger, error, Id, count);
@@ -84,6 +88,34 @@ internal sealed partial class ModelQueue
 
             batch[i].Complete(new ModelEmbedding(vector, inputs[i].Count, new BatchTimings(waits[i], inference, count)));
         }
+    }
+
+    /// <summary>The batch's span (if anyone listens), linked to every caller it serves; each caller's queue-wait span
+    /// ends here, linked back to it.</summary>
+    private Activity? StartBatchSpan(PendingRequest[] batch, long realTokens, long paddedTokens)
+    {
+        var links = batch.Where(r => r.Caller != default).Select(r => new ActivityLink(r.Caller)).ToArray();
+        var span = EmbeddingsTracing.Source.StartActivity("embed batch", ActivityKind.Internal, parentContext: default, links: links);
+        if (span is not null)
+        {
+            span.SetTag("embeddings.model", Id);
+            span.SetTag("batch.size", batch.Length);
+            span.SetTag("batch.tokens", paddedTokens);
+            span.SetTag("batch.real_tokens", realTokens);
+            span.SetTag("batch.padding_efficiency", paddedTokens == 0 ? 1 : (double)realTokens / paddedTokens);
+        }
+
+        foreach (var request in batch)
+        {
+            if (span is not null)
+            {
+                request.Wait?.AddLink(new ActivityLink(span.Context));
+            }
+
+            request.Wait?.Stop();
+        }
+
+        return span;
     }
 
     private void CheckVectors(float[][]? vectors, int count)

@@ -123,9 +123,10 @@ internal sealed partial class ModelQueue
         var now = _time.GetTimestamp();
         var requests = new PendingRequest[inputs.Length];
         var tasks = new Task<ModelEmbedding>[inputs.Length];
+        var caller = System.Diagnostics.Activity.Current;
         for (var i = 0; i < requests.Length; i++)
         {
-            requests[i] = new PendingRequest(this, inputs[i].Input, inputs[i].Normalize, now);
+            requests[i] = new PendingRequest(this, inputs[i].Input, inputs[i].Normalize, now, caller, EmbeddingsTracing.StartQueueWait(Id));
             tasks[i] = requests[i].Task;
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Batching;
@@ -23,13 +24,21 @@ internal sealed class PendingRequest
     private int _state;
     private CancellationTokenRegistration _registration;
 
-    public PendingRequest(ModelQueue owner, TokenizedInput input, bool normalize, long enqueuedAt)
+    public PendingRequest(ModelQueue owner, TokenizedInput input, bool normalize, long enqueuedAt, Activity? caller, Activity? wait)
     {
         Owner = owner;
         Input = input;
         Normalize = normalize;
         EnqueuedAt = enqueuedAt;
+        Caller = caller?.Context ?? default;
+        Wait = wait;
     }
+
+    /// <summary>The span of whoever queued this input (default when not traced): the batch links to it.</summary>
+    public ActivityContext Caller { get; }
+
+    /// <summary>This input's queue-wait span, if traced; it ends when the batch starts (or the input leaves).</summary>
+    public Activity? Wait { get; }
 
     public ModelQueue Owner { get; }
 
@@ -61,6 +70,7 @@ internal sealed class PendingRequest
 
     public void Complete(ModelEmbedding result)
     {
+        Wait?.Stop();
         _registration.Unregister();
         if (_reply.TrySetResult(result))
         {
@@ -70,6 +80,7 @@ internal sealed class PendingRequest
 
     public void Fail(Exception error)
     {
+        Wait?.Stop();
         _registration.Unregister();
         if (_reply.TrySetException(error))
         {
@@ -85,6 +96,7 @@ internal sealed class PendingRequest
             Owner.OnCancelledWhileQueued(); // it leaves the queue now and will never reach the model
         }
 
+        Wait?.Stop();
         if (_reply.TrySetCanceled(token))
         {
             Owner.Stats.Cancelled(inFlight: !queued);

@@ -1,37 +1,159 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Embeddings.Testing;
 using Microsoft.Playwright;
 
 namespace Embeddings.AppHost.Tests;
 
 /// <summary>
-/// The whole app, started by its AppHost as a user would run it: redis, api and admin come up healthy,
-/// and the dashboard, in a real browser, shows the API's health and its models.
+/// The whole app, started by its AppHost as a user would run it (no Docker: redis-server and prometheus run as local
+/// processes): redis with a password, two api replicas, the admin and Prometheus, and what the scale-out promises.
 /// </summary>
 [Collection(AppHostCollection.Name)]
 public class AppHostTests
 {
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
+    private const string AdminKey = "apphost-test-admin-key";
+    private const string Model = "all-minilm-l6-v2";
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Redis_api_and_admin_become_healthy_and_the_dashboard_shows_the_models()
+    public async Task The_app_runs_scaled_out_sharing_config_through_redis_scraped_by_prometheus_and_traced_to_its_batches()
     {
         Prerequisites.RequireRedis();
+        Assert.True(Prerequisites.OnPath("prometheus"), "The AppHost test needs Prometheus: apt-get install -y prometheus.");
         using var cts = new CancellationTokenSource(StartupTimeout);
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(cts.Token);
+        await using var otlp = await OtlpReceiver.StartAsync();
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--Api:Replicas=2", "--Redis:Mode=executable", "--Prometheus:Mode=executable", $"--Parameters:admin-key={AdminKey}"], cts.Token);
+        appHost.CreateResourceBuilder<ProjectResource>("api")
+            .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.Url)
+            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200");
         await using var app = await appHost.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
-
-        foreach (var resource in new[] { "redis", "api", "admin" })
+        foreach (var resource in new[] { "redis", "api", "admin", "prometheus" })
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
 
-        using var http = app.CreateHttpClient("api");
-        using var response = await http.GetAsync(new Uri("/health", UriKind.Relative), cts.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(cts.Token));
-
+        using var api = app.CreateHttpClient("api");
+        await RedisRequiresItsPasswordAsync(app, cts.Token);
+        var replicas = await BothReplicasReportAsync(api);
+        await AnEmbedIsAUnitVectorLinkedToItsBatchAsync(api, otlp);
+        await AChangeWithTheAdminKeyReachesEveryReplicaAsync(api, replicas);
+        await PrometheusScrapesEachReplicaAsync(app.GetEndpoint("prometheus", "http"), replicas);
         await AssertDashboardShowsHealthAndModelsAsync(app.GetEndpoint("admin", "http"));
+    }
+
+    private static async Task RedisRequiresItsPasswordAsync(DistributedApplication app, CancellationToken ct)
+    {
+        var connection = await app.GetConnectionStringAsync("redis", ct);
+        Assert.Contains(",password=", connection, StringComparison.Ordinal);
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, int.Parse(connection!.Split(',')[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), ct);
+        await client.GetStream().WriteAsync("PING\r\n"u8.ToArray(), ct);
+        var buffer = new byte[128];
+        var read = await client.GetStream().ReadAsync(buffer, ct);
+        Assert.StartsWith("-NOAUTH", Encoding.ASCII.GetString(buffer, 0, read), StringComparison.Ordinal);
+    }
+
+    /// <summary>Each replica's own address, from the stats they share through Redis.</summary>
+    private static async Task<string[]> BothReplicasReportAsync(HttpClient api)
+    {
+        string[] addresses = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            var stats = await api.GetFromJsonAsync<JsonNode>(new Uri("/stats", UriKind.Relative));
+            addresses = [.. stats!["replicas"]!.AsArray().Select(r => r!["address"]!.GetValue<string>()).Distinct()];
+            return addresses.Length == 2;
+        }, Limit, "both api replicas in /stats");
+        return addresses;
+    }
+
+    private static async Task AnEmbedIsAUnitVectorLinkedToItsBatchAsync(HttpClient api, OtlpReceiver otlp)
+    {
+        // The test's own span goes out as traceparent, so the api's spans join this trace.
+        using var caller = new Activity("apphost test").SetIdFormat(ActivityIdFormat.W3C).Start();
+        using var response = await api.PostAsync(new Uri($"/embed/{Model}", UriKind.Relative),
+            JsonContent.Create(new { inputs = new[] { $"traced through the whole app {Guid.NewGuid()}" } }));
+        caller.Stop();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var vector = (await response.Content.ReadFromJsonAsync<JsonNode>())!["embeddings"]![0]!.AsArray().Select(x => x!.GetValue<float>()).ToArray();
+        Assert.Equal(384, vector.Length);
+        Assert.Equal(1, Math.Sqrt(vector.Sum(x => (double)x * x)), 4);
+
+        var traceId = caller.TraceId.ToHexString();
+        await Eventually.TrueAsync(() => Task.FromResult(otlp.Spans().Any(s => s.Name == "embed batch" && s.Links.Any(l => l.TraceId == traceId))),
+            Limit, "the batch span linked to the request, over OTLP");
+        var spans = otlp.Spans();
+        var batch = spans.First(s => s.Name == "embed batch" && s.Links.Any(l => l.TraceId == traceId));
+        var linked = batch.Links.First(l => l.TraceId == traceId);
+        Assert.Contains(spans, s => s.TraceId == traceId && s.SpanId == linked.SpanId); // the request's server span
+        Assert.Contains(spans, s => s.TraceId == traceId && s.Name == "queue wait" && s.Links.Any(l => l.SpanId == batch.SpanId));
+    }
+
+    private static async Task AChangeWithTheAdminKeyReachesEveryReplicaAsync(HttpClient api, string[] replicas)
+    {
+        using var refused = await api.PutAsJsonAsync(new Uri($"/models/{Model}/batching", UriKind.Relative), new { maxBatchSize = 9 });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/models/{Model}/batching", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { maxBatchSize = 9 }),
+        };
+        request.Headers.Authorization = new("Bearer", AdminKey);
+        using var accepted = await api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var version = (await accepted.Content.ReadFromJsonAsync<JsonNode>())!["config"]!["version"]!.GetValue<long>();
+
+        foreach (var replica in replicas)
+        {
+            using var direct = new HttpClient { BaseAddress = new Uri(replica) };
+            await Eventually.TrueAsync(async () =>
+            {
+                var model = await direct.GetFromJsonAsync<JsonNode>(new Uri($"/models/{Model}", UriKind.Relative));
+                return model!["config"]!["version"]!.GetValue<long>() == version && model["batching"]!["maxBatchSize"]!.GetValue<int>() == 9;
+            }, Limit, $"replica {replica} to apply the change");
+        }
+    }
+
+    private static async Task PrometheusScrapesEachReplicaAsync(Uri prometheus, string[] replicas)
+    {
+        // Some requests on each replica (through the shared proxy, one connection keeps to one replica).
+        foreach (var replica in replicas)
+        {
+            using var direct = new HttpClient { BaseAddress = new Uri(replica) };
+            for (var i = 0; i < 3; i++)
+            {
+                using var response = await direct.PostAsync(new Uri($"/embed/{Model}", UriKind.Relative), JsonContent.Create(new { inputs = $"scraped {i} on {replica}" }));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        using var client = new HttpClient { BaseAddress = prometheus };
+        var expected = replicas.Select(r => new Uri(r).Authority).Order(StringComparer.Ordinal).ToArray();
+        string[] instances = [];
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var answer = await client.GetFromJsonAsync<JsonNode>(new Uri("/api/v1/query?query=embeddings_requests_total", UriKind.Relative));
+                instances = [.. answer!["data"]!["result"]!.AsArray().Select(r => r!["metric"]!["instance"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal)];
+                return instances.SequenceEqual(expected);
+            }, TimeSpan.FromSeconds(90), $"Prometheus to scrape {string.Join(" and ", expected)}");
+        }
+        catch (TimeoutException ex)
+        {
+            // Say what Prometheus sees: its targets and why they are down, if they are.
+            throw new TimeoutException($"{ex.Message} It has: {string.Join(", ", instances)}. Its targets: "
+                + await client.GetStringAsync(new Uri("/api/v1/targets", UriKind.Relative)), ex);
+        }
     }
 
     private static async Task AssertDashboardShowsHealthAndModelsAsync(Uri admin)
@@ -48,7 +170,7 @@ public class AppHostTests
 
         await Assertions.Expect(page.GetByTestId("api-health")).ToHaveTextAsync("Healthy", new() { Timeout = 30_000 });
         var table = page.GetByTestId("models-table");
-        await Assertions.Expect(table).ToContainTextAsync("all-minilm-l6-v2", new() { Timeout = 30_000 });
+        await Assertions.Expect(table).ToContainTextAsync(Model, new() { Timeout = 30_000 });
         await Assertions.Expect(table).ToContainTextAsync("arctic-embed-xs");
         await Assertions.Expect(table).ToContainTextAsync("cpu");
     }
