@@ -30,7 +30,9 @@ public static class EmbeddingsServiceExtensions
         services.AddSingleton(sp => ModelCatalog.Load(
             sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<BatchProcessor>();
-        services.AddHostedService<BatchProcessorLifetime>();
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.HostTimeout);
+        services.AddHostedService<GracefulShutdown>();
         services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
         services.AddSingleton<ApiMetrics>();
@@ -74,6 +76,26 @@ public static class EmbeddingsServiceExtensions
         return builder;
     }
 
+    /// <summary>Once the app is stopping, every answer closes its connection, so no client reuses one the server is
+    /// about to close.</summary>
+    private static void UseConnectionCloseWhenStopping(this WebApplication app)
+    {
+        var processor = app.Services.GetRequiredService<BatchProcessor>();
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (processor.IsShuttingDown)
+                {
+                    context.Response.Headers.Connection = "close";
+                }
+
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+    }
+
     /// <summary>One instance serving as <typeparamref name="TService"/> and started and stopped with the app.</summary>
     private static void AddHostedSingleton<TService, TImplementation>(this IServiceCollection services)
         where TService : class
@@ -84,10 +106,11 @@ public static class EmbeddingsServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TImplementation>());
     }
 
-    /// <summary>The request pipeline before the endpoints: one error path (problem answers, also for unmatched routes
-    /// and refused content types), then authentication.</summary>
+    /// <summary>The request pipeline before the endpoints: Connection: close once stopping; one error path (problem
+    /// answers, also for unmatched routes and refused content types); then authentication.</summary>
     public static WebApplication UseEmbeddings(this WebApplication app)
     {
+        app.UseConnectionCloseWhenStopping();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

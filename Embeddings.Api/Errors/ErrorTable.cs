@@ -31,6 +31,10 @@ public static class ErrorTable
         {
             response.Headers.RetryAfter = RetryAfterSeconds(full.RetryAfter).ToString(CultureInfo.InvariantCulture);
         }
+        else if (exception is ShuttingDownException)
+        {
+            response.Headers.RetryAfter = "1"; // another replica can take it now
+        }
     }
 
     /// <summary>Whole seconds, rounded up, at least 1: what a Retry-After header can say.</summary>

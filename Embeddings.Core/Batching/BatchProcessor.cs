@@ -131,6 +131,26 @@ public sealed class BatchProcessor : IAsyncDisposable
         return _shutdown.WaitAsync(ct);
     }
 
+    /// <summary>Gives up on every input still queued (after <see cref="ShutdownAsync"/>, when the drain takes too long): each
+    /// is answered with <see cref="ShuttingDownException"/>; batches in flight finish.</summary>
+    public void AbandonQueued()
+    {
+        foreach (var queue in _ordered)
+        {
+            queue.Abandon();
+        }
+    }
+
+    /// <summary>Refuses <paramref name="count"/> inputs for <paramref name="model"/> at once (counted) when shutting down:
+    /// for callers that could answer without the queue (from a cache) but must not once shutdown began.</summary>
+    public void EnsureAccepting(string model, int count)
+    {
+        if (_stopping)
+        {
+            throw Queue(model).RejectShuttingDown(count);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);

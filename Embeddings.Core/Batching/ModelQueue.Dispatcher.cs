@@ -81,6 +81,10 @@ internal sealed partial class ModelQueue
             }
 
             _stopping |= command.IsStop;
+            if (command.IsAbandon)
+            {
+                FailAll(_pool.TakeAll(), new ShuttingDownException("The embedding service stopped before this input's turn came (its drain ran out of time)."));
+            }
         }
 
         _pool.CompactIfSparse(QueueDepth);
@@ -203,7 +207,7 @@ internal sealed partial class ModelQueue
         }
     }
 
-    private void FailAll(IEnumerable<PendingRequest> requests, ModelFailedException error)
+    private void FailAll(IEnumerable<PendingRequest> requests, EmbeddingException error)
     {
         foreach (var request in requests)
         {

@@ -190,9 +190,16 @@ internal sealed partial class ModelQueue
 
     internal void OnCancelledWhileQueued() => Interlocked.Decrement(ref _queued);
 
-    /// <summary>What the dispatcher reads: inputs to queue, a runner that is free, shutdown, or (default) a wake-up.</summary>
-    private readonly record struct QueueCommand(PendingRequest[]? Requests = null, BatchRunner? FreeRunner = null, bool IsStop = false)
+    /// <summary>While shutting down: answers every input still queued with <see cref="ShuttingDownException"/> (the drain
+    /// ran out of time); batches in flight finish.</summary>
+    public void Abandon() => _commands.Writer.TryWrite(QueueCommand.Abandon);
+
+    /// <summary>What the dispatcher reads: inputs to queue, a runner that is free, shutdown, giving up on what is queued,
+    /// or (default) a wake-up.</summary>
+    private readonly record struct QueueCommand(
+        PendingRequest[]? Requests = null, BatchRunner? FreeRunner = null, bool IsStop = false, bool IsAbandon = false)
     {
         public static readonly QueueCommand Stop = new(IsStop: true);
+        public static readonly QueueCommand Abandon = new(IsAbandon: true);
     }
 }

@@ -35,9 +35,10 @@ public sealed class QueueFullException(string modelId, int maxQueueLength, TimeS
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>The processor is shutting down and takes no new work.</summary>
-public sealed class ShuttingDownException()
-    : EmbeddingException("The embedding service is shutting down and accepts no new work.");
+/// <summary>The processor is shutting down and takes no new work (or, at the end of a drain that ran out of time,
+/// gave up on work it had queued).</summary>
+public sealed class ShuttingDownException(string message = "The embedding service is shutting down and accepts no new work; retry on another replica.")
+    : EmbeddingException(message);
 
 /// <summary>The model failed while running a batch; every caller in that batch gets this.</summary>
 public sealed class ModelFailedException(string modelId, Exception inner)

@@ -1,91 +1,108 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Embeddings.Testing;
+using Xunit.Abstractions;
 
 namespace Embeddings.Api.Tests;
 
-/// <summary>The real API process, stopped by SIGTERM while requests wait in its queue: every one is answered.</summary>
-public sealed class SigtermShutdownTests
+/// <summary>The real API process stopped by SIGTERM: nothing accepted is lost, and no client is left without an answer.</summary>
+public sealed class SigtermShutdownTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Sigterm_finishes_every_accepted_request_before_the_process_exits()
     {
-        using var cts = new CancellationTokenSource(Timeout);
-        var port = FreePort();
-        using var process = StartApi(port);
-        try
+        // The queue waits a minute for a batch of 1000, so these stay queued until shutdown dispatches them.
+        await using var api = await ApiProcess.StartAsync(
+            "--Embeddings:Shutdown:LameDuckSeconds=1",
+            "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxBatchSize=1000",
+            "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxWaitMs=60000");
+        using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = Limit };
+        var requests = Enumerable.Range(0, 20)
+            .Select(i => client.PostAsync(new Uri("/embed/all-minilm-l6-v2", UriKind.Relative), Json.Body(new { inputs = $"queued request {i}" })))
+            .ToArray();
+        await Eventually.TrueAsync(async () => await QueueDepthAsync(client) == requests.Length, Limit, "20 inputs queued");
+
+        await api.SigtermAsync();
+
+        foreach (var response in await Task.WhenAll(requests).WaitAsync(Limit))
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            await WaitUntilAsync(async () => await IsHealthyAsync(client), cts.Token);
-
-            // The queue waits a minute for a batch of 1000, so these stay queued until shutdown dispatches them.
-            var requests = Enumerable.Range(0, 20)
-                .Select(i => client.PostAsync(new Uri("/embed/all-minilm-l6-v2", UriKind.Relative), Json.Body(new { inputs = $"queued request {i}" }), cts.Token))
-                .ToArray();
-            await WaitUntilAsync(async () => await QueueDepthAsync(client) == requests.Length, cts.Token);
-
-            using (var kill = Process.Start("kill", $"-TERM {process.Id}"))
-            {
-                await kill.WaitForExitAsync(cts.Token);
-            }
-
-            foreach (var response in await Task.WhenAll(requests))
-            {
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Single(Json.Embeddings(await Json.ReadAsync(response)));
-                response.Dispose();
-            }
-
-            await process.WaitForExitAsync(cts.Token);
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Single(Json.Embeddings(await Json.ReadAsync(response)));
+            response.Dispose();
         }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+
+        Assert.Equal(0, await api.ExitCodeAsync(Limit));
     }
 
-    private static Process StartApi(int port)
+    [Fact]
+    public async Task Under_load_every_client_gets_an_answer_or_a_refused_connection_and_none_a_reset()
     {
-        var apiDll = Path.Combine(AppContext.BaseDirectory, "Embeddings.Api.dll");
-        var start = new ProcessStartInfo("dotnet")
+        await using var api = await ApiProcess.StartAsync("--Embeddings:Shutdown:LameDuckSeconds=2");
+        const int total = 200;
+        var answered = 0;
+        var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gate = new SemaphoreSlim(64);
+        var outcomes = Enumerable.Range(0, total).Select(async i =>
         {
-            ArgumentList =
+            await gate.WaitAsync();
+            try
             {
-                apiDll,
-                "--urls", $"http://127.0.0.1:{port}",
-                "--Embeddings:Models:arctic-embed-xs:Enabled=false",
-                "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxBatchSize=1000",
-                "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxWaitMs=60000",
-            },
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+                // A fresh connection for each request, as many independent clients.
+                using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { BaseAddress = api.BaseAddress, Timeout = Limit };
+                var outcome = await SendAsync(client, $"request {i} under shutdown");
+                if (Interlocked.Increment(ref answered) == 20)
+                {
+                    signalled.TrySetResult();
+                }
+
+                return outcome;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToArray();
+        await signalled.Task.WaitAsync(Limit);
+        await api.SigtermAsync();
+        var results = await Task.WhenAll(outcomes).WaitAsync(Limit);
+
+        var counts = results.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+        var summary = string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"));
+        Assert.True(results.All(r => r is "200" or "503" or "refused"), $"every client gets 200, 503 or a refused connection; got {summary}");
+        Assert.True(counts.GetValueOrDefault("200") >= 20, summary);
+        output.WriteLine($"{total} requests, SIGTERM after 20 answers: {summary}");
+        Assert.Equal(0, await api.ExitCodeAsync(Limit));
     }
 
-    private static async Task<bool> IsHealthyAsync(HttpClient client)
+    /// <summary>One request: its status, "refused" when the connection was refused, or what else went wrong.</summary>
+    private static async Task<string> SendAsync(HttpClient client, string text)
     {
         try
         {
-            using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-            return response.IsSuccessStatusCode;
+            using var response = await client.PostAsync(new Uri("/embed/all-minilm-l6-v2", UriKind.Relative), Json.Body(new { inputs = text }));
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.True(response.Headers.ConnectionClose, "a 503 while stopping closes its connection");
+            }
+
+            await response.Content.ReadAsByteArrayAsync();
+            return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {
-            return false;
+            return "refused";
+        }
+        catch (HttpRequestException ex)
+        {
+            return $"error ({ex.Message} {ex.InnerException?.Message})";
+        }
+        catch (TaskCanceledException)
+        {
+            return "hang";
         }
     }
 
@@ -94,22 +111,5 @@ public sealed class SigtermShutdownTests
         using var response = await client.GetAsync(new Uri("/models/all-minilm-l6-v2", UriKind.Relative));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         return body["stats"]!["queueDepth"]!.GetValue<int>();
-    }
-
-    /// <summary>Polls a condition the test cannot be signalled about (another process), until the token's deadline.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (!await condition())
-        {
-            await timer.WaitForNextTickAsync(ct);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
