@@ -10,9 +10,18 @@ public sealed class ApiOptions
     /// <summary>Bearer key that PUT /models/{model}/batching requires. Unset: live tuning over HTTP is refused.</summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>Bearer keys that the embedding routes (<c>/embed/*</c>, <c>/v1/*</c>) require, any one of them; none
+    /// configured leaves them open. /health, /alive and /metrics stay open either way.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
     /// <summary>Most inputs in one request; more get 413.</summary>
     [Range(1, 100_000)]
     public int MaxClientBatch { get; set; } = 256;
+
+    /// <summary>Longest input in characters; longer ones get 413 (an input is cut to the model's token limit anyway, so
+    /// this only stops a huge string from costing tokenizing time).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxInputChars { get; set; } = 65_536;
 
     /// <summary>Largest request body in bytes; more get 413.</summary>
     [Range(1024, 1L << 30)]

@@ -8,7 +8,6 @@ using Embeddings.Api.Security;
 using Embeddings.Api.Stats;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Embeddings.Api;
@@ -23,8 +22,7 @@ public static class EmbeddingsServiceExtensions
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmbeddingsOptions>().BindConfiguration(EmbeddingsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmbeddingsOptions>, EmbeddingsOptionsValidator>();
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>(
-            (kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBytes);
+        services.AddKestrelLimits();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => ModelCatalog.Load(

@@ -1,6 +1,7 @@
 using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Embeddings.Api.Apis;
@@ -15,6 +16,7 @@ public static class EmbedApi
             .WithSummary("Embeds one text or an array of texts with the named model.")
             .WithTags("Embeddings")
             .Accepts<EmbedRequest>("application/json")
+            .RequireAuthorization(SecurityExtensions.EmbedPolicy)
             .ProducesEmbeddingProblems()
             .AddEndpointFilter<EmbeddingRequestMetricsFilter>();
         return app;

@@ -3,6 +3,7 @@ using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.Security;
 using Embeddings.Core.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,6 +19,7 @@ public static class OpenAiApi
             .WithSummary("OpenAI-compatible embeddings: float arrays or base64 little-endian float32.")
             .WithTags("OpenAI")
             .Accepts<OpenAiEmbeddingRequest>("application/json")
+            .RequireAuthorization(SecurityExtensions.EmbedPolicy)
             .ProducesEmbeddingProblems()
             .AddEndpointFilter<EmbeddingRequestMetricsFilter>();
         return app;

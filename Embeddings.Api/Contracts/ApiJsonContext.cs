@@ -6,11 +6,13 @@ namespace Embeddings.Api.Contracts;
 
 /// <summary>
 /// Source-generated JSON for every body the API reads or writes: no reflection on the request path.
-/// Unknown members and numbers in strings are refused, so a misspelt option is a 400, not a silent default.
+/// Unknown members, duplicate members and numbers in strings are refused, so a misspelt or repeated option is a 400,
+/// not a silent default.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     NumberHandling = JsonNumberHandling.Strict,
+    AllowDuplicateProperties = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EmbedRequest))]
 [JsonSerializable(typeof(EmbedResponse))]

@@ -89,11 +89,17 @@ public sealed class EmbeddingService(
             throw RequestException.TooLarge($"The request has {texts.Count} inputs; the limit is {limit} (Embeddings:MaxClientBatch).");
         }
 
+        var maxChars = options.Value.MaxInputChars;
         for (var i = 0; i < texts.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(texts[i]))
             {
                 throw new InvalidInputException($"Input {i} is empty or whitespace; every input needs some text.");
+            }
+
+            if (texts[i].Length > maxChars)
+            {
+                throw RequestException.TooLarge($"Input {i} has {texts[i].Length} characters; the limit is {maxChars} (Embeddings:MaxInputChars).");
             }
         }
 

@@ -18,13 +18,17 @@ public sealed class BearerKeyOptions : AuthenticationSchemeOptions
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against configured keys, in constant time, and answers a
-/// failed challenge with a 401 problem and <c>WWW-Authenticate: Bearer</c>. The key itself is never logged or echoed.
+/// failed challenge with a 401 problem and <c>WWW-Authenticate: Bearer</c>. A client that sent too many wrong keys
+/// (<see cref="FailedKeyLimiter"/>) gets 429 with <c>Retry-After</c> instead, whatever key it sends, for a while.
+/// The key itself is never logged or echoed.
 /// </summary>
 public sealed class BearerKeyHandler(
-    IOptionsMonitor<BearerKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder, IProblemDetailsService problems)
+    IOptionsMonitor<BearerKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder, IProblemDetailsService problems,
+    FailedKeyLimiter limiter)
     : AuthenticationHandler<BearerKeyOptions>(options, logger, encoder)
 {
     private const string Prefix = "Bearer ";
+    private TimeSpan? _throttled;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,8 +38,16 @@ public sealed class BearerKeyHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        _throttled = limiter.Throttled(client);
+        if (_throttled is not null)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Too many wrong keys from this client."));
+        }
+
         if (!Matches(header[Prefix.Length..].Trim(), Options.Keys))
         {
+            _throttled = limiter.Failed(client);
             return Task.FromResult(AuthenticateResult.Fail("The bearer key is not one of the configured keys."));
         }
 
@@ -45,6 +57,24 @@ public sealed class BearerKeyHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_throttled is { } retryAfter)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            var seconds = Errors.ErrorTable.RetryAfterSeconds(retryAfter);
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many wrong keys",
+                    Detail = $"This client sent {FailedKeyLimiter.FailuresPerWindow} wrong keys; try again in {seconds} s.",
+                },
+            });
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext

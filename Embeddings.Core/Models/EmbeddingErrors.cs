@@ -8,7 +8,7 @@ public abstract class EmbeddingException : Exception
 
 /// <summary>No model with that id is registered.</summary>
 public sealed class ModelNotFoundException(string modelId)
-    : EmbeddingException($"Model '{modelId}' is not registered.")
+    : EmbeddingException($"Model '{(modelId.Length > 80 ? modelId[..80] + "…" : modelId)}' is not registered.")
 {
     public string ModelId { get; } = modelId;
 }
