@@ -26,12 +26,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
 
     public ApiFactory(
-        Dictionary<string, string?>? settings = null, BatchingOptions? simulatedBatching = null, Action<IServiceCollection>? services = null)
+        Dictionary<string, string?>? settings = null,
+        BatchingOptions? simulatedBatching = null,
+        Action<IServiceCollection>? services = null,
+        SimulatedModelOptions? simulatedModel = null)
     {
         _settings = settings ?? [];
         _simulatedBatching = simulatedBatching;
         _services = services;
-        SimulatedModel = new SimulatedEmbeddingModel(new SimulatedModelOptions { Id = Simulated });
+        SimulatedModel = new SimulatedEmbeddingModel((simulatedModel ?? new SimulatedModelOptions()) with { Id = Simulated });
         UseKestrel(0);
     }
 

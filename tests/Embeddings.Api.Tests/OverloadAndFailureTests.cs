@@ -47,14 +47,17 @@ public sealed class OverloadAndFailureTests() : OwnApi(new ApiFactory(
     }
 
     [Fact]
-    public async Task A_failing_model_is_503_for_its_batch_and_the_next_request_succeeds()
+    public async Task A_failing_model_is_503_for_its_batch_and_neither_later_batches_nor_other_models_suffer()
     {
         Factory.SimulatedModel.FailNextBatches(1);
 
         using var failed = await Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "fails once" }));
+        using var other = await Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs = "another model" }));
         using var next = await Client.PostAsync(SimulatedRoute, Json.Body(new { inputs = "works again" }));
 
-        await Json.AssertProblemAsync(failed, 503, "failed");
+        var problem = await Json.AssertProblemAsync(failed, 503, "failed to run a batch");
+        Assert.Equal("Model unavailable", problem["title"]!.GetValue<string>());
+        Assert.Equal(200, (int)other.StatusCode);
         Assert.Equal(200, (int)next.StatusCode);
     }
 
