@@ -44,11 +44,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public ModelRegistry Registry => Services.GetRequiredService<ModelRegistry>();
 
-    /// <summary>A client on the Kestrel socket; starts the server on first use.</summary>
+    /// <summary>A client on the Kestrel socket; starts the server on first use. A call that hangs fails the test in 30 s.</summary>
     public HttpClient CreateRealClient()
     {
         StartServer();
-        return CreateClient();
+        var client = CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        return client;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
