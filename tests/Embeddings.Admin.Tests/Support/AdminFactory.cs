@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Embeddings.Admin.Tests.Support;
 
-/// <summary>The real admin app over an in-memory server, its API calls answered by a <see cref="FakeApi"/>.</summary>
-public sealed class AdminFactory(string? adminKey = AdminTestContext.AdminKey) : WebApplicationFactory<Program>
+/// <summary>The real admin app. By default its API calls are answered by a <see cref="FakeApi"/>; given the address of
+/// a real API, it talks to that one, as it would in production (service discovery from <c>services:api:http</c>).</summary>
+public sealed class AdminFactory(string? adminKey = AdminTestContext.AdminKey, Uri? realApi = null) : WebApplicationFactory<Program>
 {
     public FakeApi Api { get; } = new();
 
@@ -15,7 +16,10 @@ public sealed class AdminFactory(string? adminKey = AdminTestContext.AdminKey) :
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Embeddings:AdminKey", adminKey ?? "");
-        builder.UseSetting("services:api:http:0", "http://api.test");
-        builder.ConfigureTestServices(services => services.AddHttpClient<EmbeddingsApiClient>().ConfigurePrimaryHttpMessageHandler(() => Api));
+        builder.UseSetting("services:api:http:0", realApi?.ToString() ?? "http://api.test");
+        if (realApi is null)
+        {
+            builder.ConfigureTestServices(services => services.AddHttpClient<EmbeddingsApiClient>().ConfigurePrimaryHttpMessageHandler(() => Api));
+        }
     }
 }
