@@ -4,23 +4,26 @@ using Embeddings.Contracts;
 namespace Embeddings.Admin.Tuning;
 
 /// <summary>
-/// What the tuning form holds: the values a person is editing, which may be invalid. The rules are
-/// <see cref="BatchingOptions.Validate"/>'s alone: each error is shown beside the field it names, and the options that
-/// the form does not show (<see cref="BatchingOptions.SortByLength"/>) keep their applied values.
+/// What the tuning form holds: the values a person is editing, which may be invalid or missing (an empty field, or text
+/// that is not a number, is null: never a silent 0). The rules are <see cref="BatchingOptions.Validate"/>'s alone: each
+/// error is shown beside the field it names, and the options that the form does not show
+/// (<see cref="BatchingOptions.SortByLength"/>) keep their applied values.
 /// </summary>
 public sealed class TuningFields
 {
-    public int MaxBatchSize { get; set; }
+    public const string NotANumber = "Enter a number.";
 
-    public int MaxWaitMs { get; set; }
+    public int? MaxBatchSize { get; set; }
 
-    public int MaxBatchTokens { get; set; }
+    public int? MaxWaitMs { get; set; }
 
-    public double MinPaddingEfficiency { get; set; }
+    public int? MaxBatchTokens { get; set; }
 
-    public int MaxConcurrentBatches { get; set; }
+    public double? MinPaddingEfficiency { get; set; }
 
-    public int MaxQueueLength { get; set; }
+    public int? MaxConcurrentBatches { get; set; }
+
+    public int? MaxQueueLength { get; set; }
 
     public bool DispatchWhenIdle { get; set; }
 
@@ -35,15 +38,15 @@ public sealed class TuningFields
         DispatchWhenIdle = options.DispatchWhenIdle,
     };
 
-    /// <summary>The options these fields would give on top of <paramref name="applied"/>.</summary>
+    /// <summary>The options these fields would give on top of <paramref name="applied"/> (a missing value keeps the applied one).</summary>
     public BatchingOptions ApplyTo(BatchingOptions applied) => applied with
     {
-        MaxBatchSize = MaxBatchSize,
-        MaxWaitMs = MaxWaitMs,
-        MaxBatchTokens = MaxBatchTokens,
-        MinPaddingEfficiency = MinPaddingEfficiency,
-        MaxConcurrentBatches = MaxConcurrentBatches,
-        MaxQueueLength = MaxQueueLength,
+        MaxBatchSize = MaxBatchSize ?? applied.MaxBatchSize,
+        MaxWaitMs = MaxWaitMs ?? applied.MaxWaitMs,
+        MaxBatchTokens = MaxBatchTokens ?? applied.MaxBatchTokens,
+        MinPaddingEfficiency = MinPaddingEfficiency ?? applied.MinPaddingEfficiency,
+        MaxConcurrentBatches = MaxConcurrentBatches ?? applied.MaxConcurrentBatches,
+        MaxQueueLength = MaxQueueLength ?? applied.MaxQueueLength,
         DispatchWhenIdle = DispatchWhenIdle,
     };
 
@@ -56,10 +59,26 @@ public sealed class TuningFields
         MinPaddingEfficiency = Changed(MinPaddingEfficiency, applied.MinPaddingEfficiency),
         MaxConcurrentBatches = Changed(MaxConcurrentBatches, applied.MaxConcurrentBatches),
         MaxQueueLength = Changed(MaxQueueLength, applied.MaxQueueLength),
-        DispatchWhenIdle = Changed(DispatchWhenIdle, applied.DispatchWhenIdle),
+        DispatchWhenIdle = Changed<bool>(DispatchWhenIdle, applied.DispatchWhenIdle),
     };
 
-    public bool HasChangesFrom(BatchingOptions applied) => ChangesFrom(applied) != new BatchingPatch();
+    /// <summary>Every reason these fields cannot be applied, under the JSON name of the option it concerns (as the API
+    /// and <see cref="BatchingOptions.Validate"/>'s messages name it): a missing number, then the rules it breaks. A
+    /// rule that names no field is kept under the empty key. Empty: the fields can be applied.</summary>
+    public ILookup<string, string> Errors(BatchingOptions applied)
+    {
+        var missing = new (string Field, bool Missing)[]
+        {
+            (FieldName(nameof(MaxBatchSize)), MaxBatchSize is null),
+            (FieldName(nameof(MaxWaitMs)), MaxWaitMs is null),
+            (FieldName(nameof(MaxBatchTokens)), MaxBatchTokens is null),
+            (FieldName(nameof(MinPaddingEfficiency)), MinPaddingEfficiency is null),
+            (FieldName(nameof(MaxConcurrentBatches)), MaxConcurrentBatches is null),
+            (FieldName(nameof(MaxQueueLength)), MaxQueueLength is null),
+        }.Where(f => f.Missing).Select(f => (f.Field, Error: NotANumber));
+        var broken = ApplyTo(applied).Validate().Select(error => (Field: FieldOf(error), Error: error));
+        return missing.Concat(broken).ToLookup(e => e.Field, e => e.Error);
+    }
 
     /// <summary>When the applied options change under the form (applied here, elsewhere, or reset): a field the person
     /// has not touched follows the new value; an edited one keeps the edit.</summary>
@@ -71,13 +90,8 @@ public sealed class TuningFields
         MinPaddingEfficiency = Follow(MinPaddingEfficiency, before.MinPaddingEfficiency, after.MinPaddingEfficiency);
         MaxConcurrentBatches = Follow(MaxConcurrentBatches, before.MaxConcurrentBatches, after.MaxConcurrentBatches);
         MaxQueueLength = Follow(MaxQueueLength, before.MaxQueueLength, after.MaxQueueLength);
-        DispatchWhenIdle = Follow(DispatchWhenIdle, before.DispatchWhenIdle, after.DispatchWhenIdle);
+        DispatchWhenIdle = Follow<bool>(DispatchWhenIdle, before.DispatchWhenIdle, after.DispatchWhenIdle) ?? after.DispatchWhenIdle;
     }
-
-    /// <summary><see cref="BatchingOptions.Validate"/>'s errors for these fields, each under the option it names
-    /// (its JSON name, the way the messages start); an error naming no field is kept under the empty key.</summary>
-    public static ILookup<string, string> ErrorsByField(BatchingOptions options) =>
-        options.Validate().ToLookup(error => FieldNames.FirstOrDefault(name => error.StartsWith(name + " ", StringComparison.Ordinal)) ?? string.Empty);
 
     /// <summary>The JSON name of an option (<c>maxBatchSize</c>), as its errors and the API name it.</summary>
     public static string FieldName(string property) => JsonNamingPolicy.CamelCase.ConvertName(property);
@@ -92,7 +106,13 @@ public sealed class TuningFields
         FieldName(nameof(BatchingOptions.MaxQueueLength)),
     ];
 
-    private static T? Changed<T>(T value, T applied) where T : struct, IEquatable<T> => value.Equals(applied) ? null : value;
+    /// <summary>The field a <see cref="BatchingOptions.Validate"/> message is about: each starts with the option's JSON name.</summary>
+    private static string FieldOf(string error) =>
+        FieldNames.FirstOrDefault(name => error.StartsWith(name + " ", StringComparison.Ordinal)) ?? string.Empty;
 
-    private static T Follow<T>(T value, T before, T after) where T : IEquatable<T> => value.Equals(before) ? after : value;
+    private static T? Changed<T>(T? value, T applied) where T : struct, IEquatable<T> =>
+        value is { } edited && !edited.Equals(applied) ? edited : null;
+
+    private static T? Follow<T>(T? value, T before, T after) where T : struct, IEquatable<T> =>
+        value is { } edited && !edited.Equals(before) ? edited : value is null ? null : after;
 }

@@ -13,7 +13,6 @@ public class TuningFieldsTests
     {
         var fields = TuningFields.From(Data.Defaults);
         Assert.Equal(new BatchingPatch(), fields.ChangesFrom(Data.Defaults));
-        Assert.False(fields.HasChangesFrom(Data.Defaults));
 
         fields.MaxBatchSize = 7;
         fields.DispatchWhenIdle = !Data.Defaults.DispatchWhenIdle;
@@ -43,6 +42,21 @@ public class TuningFieldsTests
         Assert.Equal(20, fields.MaxWaitMs);
     }
 
+    [Fact]
+    public void A_cleared_field_is_missing_not_zero_and_a_cleared_field_stays_cleared()
+    {
+        var fields = TuningFields.From(Data.Defaults);
+        fields.MaxWaitMs = null;
+
+        var error = Assert.Single(fields.Errors(Data.Defaults));
+        Assert.Equal(TuningFields.FieldName(nameof(BatchingOptions.MaxWaitMs)), error.Key);
+        Assert.Equal(TuningFields.NotANumber, Assert.Single(error));
+        Assert.Null(fields.ChangesFrom(Data.Defaults).MaxWaitMs);
+
+        fields.Rebase(Data.Defaults, Data.Defaults with { MaxWaitMs = 20 });
+        Assert.Null(fields.MaxWaitMs);
+    }
+
     [Theory]
     [InlineData(nameof(BatchingOptions.MaxBatchSize))]
     [InlineData(nameof(BatchingOptions.MaxWaitMs))]
@@ -62,7 +76,7 @@ public class TuningFieldsTests
             _ => Data.Defaults with { MaxQueueLength = 0 },
         };
 
-        var errors = TuningFields.ErrorsByField(invalid);
+        var errors = TuningFields.From(invalid).Errors(Data.Defaults);
 
         var field = Assert.Single(errors);
         Assert.Equal(TuningFields.FieldName(property), field.Key);

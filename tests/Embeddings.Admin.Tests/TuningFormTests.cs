@@ -57,6 +57,21 @@ public class TuningFormTests : AdminTestContext
         Assert.False(Disabled(form, "apply"));
     }
 
+    [Theory]
+    [InlineData("max-batch-size", "")]
+    [InlineData("max-batch-size", "seven")]
+    [InlineData("max-wait-ms", "")]
+    [InlineData("max-wait-ms", "seven")]
+    public void A_field_left_empty_or_not_a_number_cannot_be_applied(string field, string text)
+    {
+        var form = RenderForm();
+
+        form.Find($"input[data-testid={field}]").Input(text);
+
+        form.WaitForAssertion(() => Assert.True(Disabled(form, "apply")), Limit);
+        Assert.Empty(form.FindAll("[data-testid=pending-changes]"));
+    }
+
     [Fact]
     public async Task Apply_sends_exactly_the_changed_values_with_the_admin_key_and_who_changed_them()
     {
