@@ -65,6 +65,29 @@ public class ModelPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task A_change_made_elsewhere_is_read_again_and_untouched_fields_follow_it()
+    {
+        Api.AnswerText(HttpMethod.Get, "/health", "Healthy");
+        Api.Answer(HttpMethod.Get, "/models", new[] { Data.Model(Data.MiniLm) });
+        Api.Answer(HttpMethod.Get, $"/models/{Data.MiniLm}", Data.Model(Data.MiniLm, version: 1));
+        Api.Answer(HttpMethod.Get, "/stats", Data.Cluster(Data.Noon, [], Data.Live(Data.MiniLm, 10, version: 1)));
+        await PollAsync();
+        var page = RenderPage();
+        page.WaitForAssertion(() => Assert.Equal("Config version 1", page.Find("[data-testid=config-version]").TextContent), Limit);
+        await PollAsync();
+        page.Find("input[data-testid=max-wait-ms]").Input("9");
+
+        Api.Answer(HttpMethod.Get, $"/models/{Data.MiniLm}", Data.Model(Data.MiniLm, Data.Defaults with { MaxBatchSize = 64, MaxWaitMs = 1 }, version: 2, updatedBy: "someone else"));
+        Api.Answer(HttpMethod.Get, "/stats", Data.Cluster(Data.Noon.AddSeconds(1), [], Data.Live(Data.MiniLm, 10, version: 2)));
+        await PollAsync();
+
+        page.WaitForAssertion(() => Assert.Equal("Config version 2", page.Find("[data-testid=config-version]").TextContent), Limit);
+        Assert.Equal("someone else", page.Find("[data-testid=config-updated-by]").TextContent);
+        Assert.Equal("64", page.Find("input[data-testid=max-batch-size]").GetAttribute("value"));
+        Assert.Equal("9", page.Find("input[data-testid=max-wait-ms]").GetAttribute("value"));
+    }
+
+    [Fact]
     public void An_unknown_model_shows_the_APIs_answer()
     {
         Api.AnswerProblem(HttpMethod.Get, $"/models/{Data.MiniLm}", HttpStatusCode.NotFound, "Unknown model 'all-minilm-l6-v2'.");
