@@ -1,16 +1,17 @@
-using Embeddings.Admin.Components;
-using Embeddings.Admin.Services;
+using Embeddings.Admin;
+using Embeddings.Admin.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddAdminServices();
+builder.AddAdmin();
 
 var app = builder.Build();
 
+app.UseAdmin();
 app.MapDefaultEndpoints();
-app.UseAdminPipeline();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAdminAccount();
+app.MapAdminPages();
 
 app.Run();
 

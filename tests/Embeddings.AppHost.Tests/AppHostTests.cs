@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Embeddings.Testing;
 using Microsoft.Playwright;
@@ -48,7 +49,7 @@ public class AppHostTests
         await AnEmbedIsAUnitVectorLinkedToItsBatchAsync(api, otlp);
         await AChangeWithTheAdminKeyReachesEveryReplicaAsync(api, replicas);
         await PrometheusScrapesEachReplicaAsync(app.GetEndpoint("prometheus", "http"), replicas);
-        await AssertDashboardShowsHealthAndModelsAsync(app.GetEndpoint("admin", "http"));
+        await AssertDashboardShowsBothReplicasAndTheModelsAsync(app.GetEndpoint("admin", "http"));
     }
 
     private static async Task RedisRequiresItsPasswordAsync(DistributedApplication app, CancellationToken ct)
@@ -156,7 +157,7 @@ public class AppHostTests
         }
     }
 
-    private static async Task AssertDashboardShowsHealthAndModelsAsync(Uri admin)
+    private static async Task AssertDashboardShowsBothReplicasAndTheModelsAsync(Uri admin)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -168,7 +169,13 @@ public class AppHostTests
         var page = await browser.NewPageAsync();
         await page.GotoAsync(admin.ToString());
 
+        // Every page but the login (and /health) needs the admin key, which the AppHost gave the admin.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login"), new() { Timeout = 30_000 });
+        await page.GetByLabel("Admin key").FillAsync(AdminKey);
+        await page.GetByTestId("login-submit").ClickAsync();
+
         await Assertions.Expect(page.GetByTestId("api-health")).ToHaveTextAsync("Healthy", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("replica-count")).ToContainTextAsync("2 live replicas", new() { Timeout = 30_000 });
         var table = page.GetByTestId("models-table");
         await Assertions.Expect(table).ToContainTextAsync(Model, new() { Timeout = 30_000 });
         await Assertions.Expect(table).ToContainTextAsync("arctic-embed-xs");
