@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Embeddings.Contracts;
 
 namespace Embeddings.Admin.Auth;
 
@@ -13,19 +12,6 @@ public sealed class AdminKeyOptions
 
     public bool IsConfigured => !string.IsNullOrEmpty(AdminKey);
 
-    /// <summary>Whether <paramref name="given"/> is the admin key. Both are hashed to one length and compared in constant
-    /// time, so neither how much of it matched nor the key's length shows in the timing.</summary>
-    public bool Matches(string? given)
-    {
-        if (!IsConfigured || string.IsNullOrEmpty(given))
-        {
-            return false;
-        }
-
-        Span<byte> expectedHash = stackalloc byte[SHA256.HashSizeInBytes];
-        Span<byte> givenHash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(AdminKey!), expectedHash);
-        SHA256.HashData(Encoding.UTF8.GetBytes(given), givenHash);
-        return CryptographicOperations.FixedTimeEquals(expectedHash, givenHash);
-    }
+    /// <summary>Whether <paramref name="given"/> is the admin key, in constant time (<see cref="SecretKeys"/>).</summary>
+    public bool Matches(string? given) => IsConfigured && SecretKeys.Matches(given, [AdminKey]);
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
+using Embeddings.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -45,7 +44,7 @@ public sealed class BearerKeyHandler(
             return Task.FromResult(AuthenticateResult.Fail("Too many wrong keys from this client."));
         }
 
-        if (!Matches(header[Prefix.Length..].Trim(), Options.Keys))
+        if (!SecretKeys.Matches(header[Prefix.Length..].Trim(), Options.Keys))
         {
             _throttled = limiter.Failed(client);
             return Task.FromResult(AuthenticateResult.Fail("The bearer key is not one of the configured keys."));
@@ -87,21 +86,5 @@ public sealed class BearerKeyHandler(
                 Detail = Options.Keys.Count == 0 ? Options.NoKeysDetail : "Send a valid key as 'Authorization: Bearer <key>'.",
             },
         });
-    }
-
-    /// <summary>Compares against every key, hashed to one length, so neither the match nor the keys' lengths show in the timing.</summary>
-    public static bool Matches(string given, IReadOnlyList<string> keys)
-    {
-        Span<byte> givenHash = stackalloc byte[SHA256.HashSizeInBytes];
-        Span<byte> keyHash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(given), givenHash);
-        var found = false;
-        foreach (var key in keys)
-        {
-            SHA256.HashData(Encoding.UTF8.GetBytes(key), keyHash);
-            found |= CryptographicOperations.FixedTimeEquals(givenHash, keyHash);
-        }
-
-        return found;
     }
 }
