@@ -1,12 +1,12 @@
 namespace Embeddings.Api.Tests;
 
-/// <summary>A test class with an API of its own (fresh per test), for tests that change options, fail the model or
-/// shut the engine down.</summary>
+/// <summary>An API of one's own on a real Kestrel, with its client: the base of a test class whose tests each need a
+/// fresh one (they change options, fail the model or shut the engine down), and of the API a collection shares.</summary>
 public abstract class OwnApi(ApiFactory factory) : IAsyncLifetime
 {
-    protected ApiFactory Factory { get; } = factory;
+    public ApiFactory Factory { get; } = factory;
 
-    protected HttpClient Client { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
 
     public Task InitializeAsync()
     {

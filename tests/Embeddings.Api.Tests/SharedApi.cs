@@ -7,21 +7,4 @@ public sealed class SharedApiCollection : ICollectionFixture<SharedApi>
     public const string Name = "shared api";
 }
 
-public sealed class SharedApi : IAsyncLifetime
-{
-    public ApiFactory Factory { get; } = new();
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public Task InitializeAsync()
-    {
-        Client = Factory.CreateRealClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await Factory.DisposeAsync();
-    }
-}
+public sealed class SharedApi() : OwnApi(new ApiFactory());
