@@ -39,16 +39,7 @@ public sealed class TuningFields
     };
 
     /// <summary>The options these fields would give on top of <paramref name="applied"/> (a missing value keeps the applied one).</summary>
-    public BatchingOptions ApplyTo(BatchingOptions applied) => applied with
-    {
-        MaxBatchSize = MaxBatchSize ?? applied.MaxBatchSize,
-        MaxWaitMs = MaxWaitMs ?? applied.MaxWaitMs,
-        MaxBatchTokens = MaxBatchTokens ?? applied.MaxBatchTokens,
-        MinPaddingEfficiency = MinPaddingEfficiency ?? applied.MinPaddingEfficiency,
-        MaxConcurrentBatches = MaxConcurrentBatches ?? applied.MaxConcurrentBatches,
-        MaxQueueLength = MaxQueueLength ?? applied.MaxQueueLength,
-        DispatchWhenIdle = DispatchWhenIdle,
-    };
+    public BatchingOptions ApplyTo(BatchingOptions applied) => ChangesFrom(applied).ApplyTo(applied);
 
     /// <summary>Exactly the fields that differ from <paramref name="applied"/>; the rest stay absent.</summary>
     public BatchingPatch ChangesFrom(BatchingOptions applied) => new()

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Embeddings.Testing;
 
 namespace Embeddings.Api.Tests;
@@ -23,7 +21,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public static async Task<ApiProcess> StartAsync(params string[] settings)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -80,12 +78,5 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

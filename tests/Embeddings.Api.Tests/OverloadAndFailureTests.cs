@@ -12,15 +12,8 @@ public sealed class OverloadAndFailureTests() : OwnApi(new ApiFactory(
     private static readonly Uri SimulatedRoute = new($"/embed/{ApiFactory.Simulated}", UriKind.Relative);
 
     /// <summary>Waits (bounded) for the engine's stats to show what a request on the server side did.</summary>
-    private async Task WaitForStatsAsync(Func<ModelStatsSnapshot, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        while (!condition(Factory.Processor.GetStats(ApiFactory.Simulated)))
-        {
-            await timer.WaitForNextTickAsync(timeout.Token);
-        }
-    }
+    private Task WaitForStatsAsync(Func<ModelStatsSnapshot, bool> condition) => Eventually.TrueAsync(
+        () => Task.FromResult(condition(Factory.Processor.GetStats(ApiFactory.Simulated))), TimeSpan.FromSeconds(30), "the engine's stats");
 
     [Fact]
     public async Task A_full_queue_is_429_with_Retry_After()

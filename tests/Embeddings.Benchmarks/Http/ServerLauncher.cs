@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Embeddings.Testing;
 
 namespace Embeddings.Benchmarks.Http;
 
@@ -43,7 +42,7 @@ public sealed class ServerLauncher : IAsyncDisposable
             throw new FileNotFoundException($"No API build at '{apiDll}'. Build it: dotnet build -c Release Embeddings.Api", apiDll);
         }
 
-        var port = FreePort();
+        var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(apiDll)!,
@@ -145,12 +144,5 @@ public sealed class ServerLauncher : IAsyncDisposable
                 _lastLines.Dequeue();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
