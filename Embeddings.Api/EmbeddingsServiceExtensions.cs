@@ -2,12 +2,15 @@ using Embeddings.Api.Cache;
 using Embeddings.Api.Config;
 using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
+using Embeddings.Api.Hosting;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.Redis;
 using Embeddings.Api.Security;
 using Embeddings.Api.Stats;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Embeddings.Api;
@@ -28,9 +31,7 @@ public static class EmbeddingsServiceExtensions
         services.AddSingleton(sp => ModelCatalog.Load(
             sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<BatchProcessor>();
-        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.HostTimeout);
-        services.AddHostedService<GracefulShutdown>();
+        services.AddGracefulShutdown();
         services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
         services.AddSingleton<ApiMetrics>();
@@ -42,6 +43,8 @@ public static class EmbeddingsServiceExtensions
         services.AddEmbeddingsCache(withRedis: redis);
         if (redis)
         {
+            services.AddSingleton<RedisGuard>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded);
             services.AddHostedSingleton<IBatchingConfigStore, RedisBatchingConfigStore>();
             services.AddHostedSingleton<ILiveStatsStore, RedisLiveStatsStore>();
         }
@@ -72,26 +75,6 @@ public static class EmbeddingsServiceExtensions
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         return builder;
-    }
-
-    /// <summary>Once the app is stopping, every answer closes its connection, so no client reuses one the server is
-    /// about to close.</summary>
-    private static void UseConnectionCloseWhenStopping(this WebApplication app)
-    {
-        var processor = app.Services.GetRequiredService<BatchProcessor>();
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(() =>
-            {
-                if (processor.IsShuttingDown)
-                {
-                    context.Response.Headers.Connection = "close";
-                }
-
-                return Task.CompletedTask;
-            });
-            return next(context);
-        });
     }
 
     /// <summary>One instance serving as <typeparamref name="TService"/> and started and stopped with the app.</summary>

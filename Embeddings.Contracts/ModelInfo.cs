@@ -13,7 +13,15 @@ public sealed record ModelInfo(
     IReadOnlyDictionary<string, string> Prompts,
     BatchingOptions Batching,
     BatchingConfigInfo Config,
-    ModelStatsSnapshot Stats);
+    ModelStatsSnapshot Stats,
+    BatchLimits? Limits = null);
+
+/// <summary>The batch limits in effect: the batching options, capped by the working memory one batch may take, so that
+/// no setting can plan a batch the machine cannot hold.</summary>
+/// <param name="MaxBatchMemoryMB">The most working memory one batch may take (<c>Embeddings:Models:{id}:MaxBatchMemoryMB</c>).</param>
+/// <param name="LargestBatchByTokens">For inputs of some lengths up to the model's limit (tokens, as text), the most of
+/// them one batch holds under every limit.</param>
+public sealed record BatchLimits(int MaxBatchMemoryMB, IReadOnlyDictionary<string, int> LargestBatchByTokens);
 
 /// <summary>Where a model's applied batching options come from: <paramref name="Version"/> 0 means the configured
 /// defaults (appsettings) with no change stored yet; each stored change gets a higher version.</summary>
@@ -21,7 +29,12 @@ public sealed record ModelInfo(
 /// <param name="UpdatedAt">When that version was stored.</param>
 /// <param name="UpdatedBy">Who stored it.</param>
 /// <param name="Store"><c>redis</c> (shared by every replica) or <c>memory</c> (this replica only).</param>
-public sealed record BatchingConfigInfo(long Version, DateTimeOffset? UpdatedAt, string? UpdatedBy, string Store);
+/// <param name="Rejected">A stored version newer than the applied one that this replica did not apply because it is not
+/// valid (written around the API), with why; null when there is none.</param>
+public sealed record BatchingConfigInfo(long Version, DateTimeOffset? UpdatedAt, string? UpdatedBy, string Store, RejectedConfig? Rejected = null);
+
+/// <summary>A stored batching config version that was not applied, and why.</summary>
+public sealed record RejectedConfig(long Version, string Reason);
 
 /// <summary>The answer to a batching change (<c>PUT</c> or <c>DELETE /models/{model}/batching</c>): the options now
 /// applied, and their config version.</summary>

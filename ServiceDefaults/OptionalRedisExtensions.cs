@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -13,8 +12,9 @@ public static class OptionalRedisExtensions
     /// Registers one shared <see cref="IConnectionMultiplexer"/> (Aspire's client) when <c>ConnectionStrings:{name}</c> is
     /// set and returns true; otherwise logs once at start that Redis is absent and returns false.
     /// The connection never makes a request wait or fail: it does not abort when Redis is down at start, a call made
-    /// while disconnected fails at once (rather than queueing), and it reconnects by itself. /health reports Redis as
-    /// Degraded while it is unreachable, never Unhealthy: the service keeps serving without it.
+    /// while disconnected fails at once (rather than queueing), a call to a Redis that stopped answering times out in
+    /// 250 ms, and it reconnects by itself. What a failed call means is the service's own business (its health check
+    /// says Degraded, never Unhealthy: the service keeps serving without Redis).
     /// </summary>
     public static bool AddOptionalRedis(this IHostApplicationBuilder builder, string connectionName = "redis")
     {
@@ -28,7 +28,7 @@ public static class OptionalRedisExtensions
             connectionName,
             settings =>
             {
-                settings.DisableHealthChecks = true; // its check says Unhealthy; ours says Degraded
+                settings.DisableHealthChecks = true; // its check says Unhealthy; the service's says Degraded
                 settings.DisableTracing = true; // one span per cache lookup would drown the traces that matter
             },
             options =>
@@ -39,17 +39,7 @@ public static class OptionalRedisExtensions
                 options.AsyncTimeout = 250;
                 options.SyncTimeout = 250;
             });
-        builder.Services.AddHealthChecks().AddCheck<RedisConnectionHealthCheck>("redis", HealthStatus.Degraded);
         return true;
-    }
-
-    private sealed class RedisConnectionHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(redis.IsConnected
-                ? HealthCheckResult.Healthy("Redis is connected.")
-                : new HealthCheckResult(context.Registration.FailureStatus,
-                    "Redis is unreachable: serving without the shared cache, config changes and stats until it is back."));
     }
 
     private sealed class RedisAbsentNotice(ILoggerFactory loggerFactory, string connectionName) : IHostedService

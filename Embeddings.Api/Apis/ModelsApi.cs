@@ -29,6 +29,7 @@ public static class ModelsApi
             .RequireAuthorization(SecurityExtensions.AdminPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         tuning.MapPut("/", UpdateBatchingAsync)
@@ -65,18 +66,32 @@ public static class ModelsApi
         string model, HttpContext context, ModelRegistry registry, IBatchingConfigStore store) =>
         TypedResults.Ok(await store.ResetAsync(registry.Get(model).Id, UpdatedBy(context), context.RequestAborted));
 
-    private static ModelInfo Describe(ModelDescriptor model, BatchProcessor processor, IBatchingConfigStore store) => new(
-        model.Id,
-        model.Dimensions,
-        model.MaxTokens,
-        model.Pooling.ToString().ToLowerInvariant(),
-        model.Normalize,
-        model.ExecutionProvider,
-        model.Revision,
-        model.Prompts,
-        processor.GetOptions(model.Id),
-        store.Describe(model.Id),
-        processor.GetStats(model.Id));
+    private static ModelInfo Describe(ModelDescriptor model, BatchProcessor processor, IBatchingConfigStore store)
+    {
+        var options = processor.GetOptions(model.Id);
+        return new(
+            model.Id,
+            model.Dimensions,
+            model.MaxTokens,
+            model.Pooling.ToString().ToLowerInvariant(),
+            model.Normalize,
+            model.ExecutionProvider,
+            model.Revision,
+            model.Prompts,
+            options,
+            store.Describe(model.Id),
+            processor.GetStats(model.Id),
+            Limits(model, options));
+    }
+
+    /// <summary>The largest batch at a few input lengths (powers of two from 16, and the model's limit).</summary>
+    private static BatchLimits Limits(ModelDescriptor model, BatchingOptions options)
+    {
+        var lengths = Enumerable.Range(4, 16).Select(p => 1 << p).Where(t => t < model.MaxTokens).Append(model.MaxTokens);
+        return new BatchLimits(
+            (int)Math.Min(int.MaxValue, model.Memory.BudgetBytes / (1024 * 1024)),
+            lengths.ToDictionary(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture), t => BatchPlanner.LargestBatch(t, options, model.Memory)));
+    }
 
     /// <summary>Who made a change: the caller's <c>x-updated-by</c> (printable, at most 100 characters), else its address.</summary>
     private static string UpdatedBy(HttpContext context)

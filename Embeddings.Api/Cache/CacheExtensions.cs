@@ -1,7 +1,7 @@
+using Embeddings.Api.Redis;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Embeddings.Api.Cache;
 
@@ -25,7 +25,7 @@ public static class CacheExtensions
         if (withRedis)
         {
             services.AddKeyedSingleton<IDistributedCache>(RedisLevel, (sp, _) => new GuardedRedisCache(
-                sp.GetRequiredService<IConnectionMultiplexer>(),
+                sp.GetRequiredService<RedisGuard>(),
                 TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ApiOptions>>().Value.Cache.RedisReadTimeoutMs)));
         }
 

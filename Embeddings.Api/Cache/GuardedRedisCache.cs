@@ -1,64 +1,42 @@
 using System.Buffers;
+using Embeddings.Api.Redis;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
-using StackExchange.Redis;
 
 namespace Embeddings.Api.Cache;
 
 /// <summary>
-/// The cache's second level: Redis, behind a guard so that a slow or absent Redis costs a request almost nothing.
-/// While the shared connection is down every call is a miss (or a skipped write) at once; a read that takes longer
-/// than <c>readTimeout</c> is a miss; a failed write is dropped. Not disposable on purpose: the connection belongs
-/// to the app (RedisCache would dispose it).
+/// The cache's second level: Redis, behind <see cref="RedisGuard"/>, so that a slow or absent Redis costs a request at
+/// most its read budget. While Redis is unavailable (disconnected, or stalled since a call failed) a read is a miss
+/// at once; a read that outlives <c>readBudget</c> is a miss; writes never make a request wait (they go on in the
+/// background, and a failed one is dropped: the vector stays in this replica's level). Not disposable on purpose: the
+/// connection belongs to the app (RedisCache would dispose it).
 /// </summary>
-public sealed class GuardedRedisCache(IConnectionMultiplexer redis, TimeSpan readTimeout) : IBufferDistributedCache
+public sealed class GuardedRedisCache(RedisGuard redis, TimeSpan readBudget) : IBufferDistributedCache
 {
     private readonly IBufferDistributedCache _inner = new RedisCache(Microsoft.Extensions.Options.Options.Create(new RedisCacheOptions
     {
-        ConnectionMultiplexerFactory = () => Task.FromResult(redis),
+        ConnectionMultiplexerFactory = () => Task.FromResult(redis.Connection),
         InstanceName = "embeddings:cache:",
     }));
 
-    public byte[]? Get(string key)
-    {
-        try
-        {
-            return redis.IsConnected ? _inner.Get(key) : null; // bounded by the connection's sync timeout
-        }
-        catch (RedisException)
-        {
-            return null;
-        }
-    }
+    /// <summary>A miss: HybridCache reads asynchronously, and a synchronous read would block a thread on Redis.</summary>
+    public byte[]? Get(string key) => null;
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
-        if (!redis.IsConnected)
+        if (!redis.IsAvailable)
         {
             return null;
         }
 
-        try
-        {
-            // Through byte[]: an abandoned read can never write into a buffer the caller has moved on from.
-            return await _inner.GetAsync(key, token).WaitAsync(readTimeout, token);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return null;
-        }
+        // Through byte[]: an abandoned read can never write into a buffer the caller has moved on from.
+        var read = await redis.TryAsync(_ => _inner.GetAsync(key, token), token, readBudget);
+        return read.Value;
     }
 
-    public bool TryGet(string key, IBufferWriter<byte> destination)
-    {
-        if (Get(key) is not { } value)
-        {
-            return false;
-        }
-
-        destination.Write(value);
-        return true;
-    }
+    /// <summary>A miss, as <see cref="Get"/>.</summary>
+    public bool TryGet(string key, IBufferWriter<byte> destination) => false;
 
     public async ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default)
     {
@@ -71,53 +49,37 @@ public sealed class GuardedRedisCache(IConnectionMultiplexer redis, TimeSpan rea
         return true;
     }
 
-    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => Guard(() => _inner.Set(key, value, options));
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) =>
+        redis.Forget(_ => _inner.SetAsync(key, value, options));
 
-    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
-        Guard(() => _inner.SetAsync(key, value, options, token));
-
-    public void Set(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options) => Guard(() => _inner.Set(key, value, options));
-
-    public async ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
-        await Guard(() => _inner.SetAsync(key, value, options, token).AsTask());
-
-    public void Refresh(string key) => Guard(() => _inner.Refresh(key));
-
-    public Task RefreshAsync(string key, CancellationToken token = default) => Guard(() => _inner.RefreshAsync(key, token));
-
-    public void Remove(string key) => Guard(() => _inner.Remove(key));
-
-    public Task RemoveAsync(string key, CancellationToken token = default) => Guard(() => _inner.RemoveAsync(key, token));
-
-    private void Guard(Action write)
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
-        try
-        {
-            if (redis.IsConnected)
-            {
-                write();
-            }
-        }
-        catch (RedisException)
-        {
-            // As below.
-        }
+        Set(key, value, options);
+        return Task.CompletedTask;
     }
 
-    private async Task Guard(Func<Task> write)
-    {
-        if (!redis.IsConnected)
-        {
-            return;
-        }
+    public void Set(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options) =>
+        Set(key, value.ToArray(), options); // copied: the caller's buffer is theirs again once this returns
 
-        try
-        {
-            await write();
-        }
-        catch (RedisException)
-        {
-            // A write the cache can do without: the vector stays in this replica's level, and is computed again elsewhere.
-        }
+    public ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        Set(key, value, options);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Refresh(string key) => redis.Forget(_ => _inner.RefreshAsync(key));
+
+    public Task RefreshAsync(string key, CancellationToken token = default)
+    {
+        Refresh(key);
+        return Task.CompletedTask;
+    }
+
+    public void Remove(string key) => redis.Forget(_ => _inner.RemoveAsync(key));
+
+    public Task RemoveAsync(string key, CancellationToken token = default)
+    {
+        Remove(key);
+        return Task.CompletedTask;
     }
 }

@@ -5,12 +5,19 @@ using StackExchange.Redis;
 namespace Embeddings.Api.Config;
 
 /// <summary>A model's stored batching changes as Redis hash fields (one per option set, invariant culture), and back.
-/// A field Redis holds that this version does not know, or cannot read, is left out.</summary>
+/// A field Redis holds that this version does not know is left out; one it cannot read is an error.</summary>
 public static class BatchingFields
 {
     public const string Version = "version";
     public const string UpdatedAt = "updatedAt";
     public const string UpdatedBy = "updatedBy";
+
+    /// <summary>A random id given when the hash is first written: versions of one epoch are one history.</summary>
+    public const string Epoch = "epoch";
+
+    /// <summary>Present when the hash holds the whole config over the defaults (it was reset or written back whole),
+    /// not only the changes made since Redis was last empty.</summary>
+    public const string Whole = "whole";
 
     public static HashEntry[] ToEntries(BatchingPatch patch)
     {
@@ -34,12 +41,30 @@ public static class BatchingFields
         return [.. entries];
     }
 
-    public static BatchingPatch FromEntries(HashEntry[] entries)
+    /// <summary>The stored options; <paramref name="errors"/> names every field whose value cannot be read.</summary>
+    public static BatchingPatch FromEntries(HashEntry[] entries, List<string> errors)
     {
         var fields = entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
-        int? Integer(string name) => fields.TryGetValue(name, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
-        double? Real(string name) => fields.TryGetValue(name, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null;
-        bool? Flag(string name) => fields.TryGetValue(name, out var v) && bool.TryParse(v, out var b) ? b : null;
+        T? Read<T>(string name, string kind, Func<string, (bool Ok, T Value)> parse) where T : struct
+        {
+            if (!fields.TryGetValue(name, out var text))
+            {
+                return null;
+            }
+
+            var (ok, value) = parse(text);
+            if (!ok)
+            {
+                errors.Add($"{name} holds '{text}', which is not {kind}.");
+                return null;
+            }
+
+            return value;
+        }
+
+        int? Integer(string name) => Read(name, "a whole number", v => (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n), n));
+        double? Real(string name) => Read(name, "a number", v => (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n), n));
+        bool? Flag(string name) => Read(name, "true or false", v => (bool.TryParse(v, out var b), b));
         return new BatchingPatch
         {
             MaxBatchSize = Integer("maxBatchSize"),

@@ -36,7 +36,6 @@ public sealed class EmbeddingService(
     {
         var model = registry.Get(modelId).Model.Descriptor;
         Validate(model, texts, settings);
-        processor.EnsureAccepting(model.Id, texts.Count); // once stopping, even a cached answer is a 503: go elsewhere
 
         var normalize = settings.Normalize ?? model.Normalize;
         var lookups = new Dictionary<string, Lookup>(StringComparer.Ordinal);

@@ -3,17 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Embeddings.Api.Embedding;
 
-/// <summary>/health for the engine: Unhealthy while shutting down (so load balancers stop sending) and when a model's
-/// dispatcher has failed, naming the model and why.</summary>
+/// <summary>/health for the engine: Unhealthy when a model's dispatcher has failed, naming the model and why.</summary>
 public sealed class EngineHealthCheck(BatchProcessor processor) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (processor.IsShuttingDown)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy("Shutting down: finishing accepted requests, taking no new ones."));
-        }
-
         var failed = processor.FailedModels;
         return Task.FromResult(failed.Count == 0
             ? HealthCheckResult.Healthy($"Serving {string.Join(", ", processor.Models)}.")

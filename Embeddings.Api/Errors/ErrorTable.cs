@@ -21,6 +21,7 @@ public static class ErrorTable
         ModelFailedException => (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
         BadHttpRequestException e => (e.StatusCode, "Bad request"),
         Config.ConfigStoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Config store unavailable"),
+        Config.ConfigConflictException => (StatusCodes.Status409Conflict, "Concurrent batching changes"),
         _ => null,
     };
 

@@ -16,15 +16,17 @@ public readonly record struct BatchPlan(int[] Positions, bool Full);
 /// first (ties: oldest first), and the batch goes to the model shortest first. Without it, they join in arrival
 /// order: the baseline to measure against.</item>
 /// <item>It stops at <see cref="BatchingOptions.MaxBatchSize"/>, before the padded cost (longest × count) would pass
-/// <see cref="BatchingOptions.MaxBatchTokens"/> (an over-budget anchor goes alone), and, when sorting, before the
-/// padding efficiency (real ÷ padded tokens) would fall below <see cref="BatchingOptions.MinPaddingEfficiency"/>.</item>
+/// <see cref="BatchingOptions.MaxBatchTokens"/> or the model's working memory would pass its budget
+/// (<see cref="BatchMemory"/>; an over-budget anchor goes alone), and, when sorting, before the padding efficiency
+/// (real ÷ padded tokens) would fall below <see cref="BatchingOptions.MinPaddingEfficiency"/>.</item>
 /// </list>
 /// </summary>
 public static class BatchPlanner
 {
-    public static BatchPlan Plan(ReadOnlySpan<int> tokenCounts, BatchingOptions options)
+    public static BatchPlan Plan(ReadOnlySpan<int> tokenCounts, BatchingOptions options, BatchMemory? memory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        memory ??= BatchMemory.Unlimited;
         if (tokenCounts.IsEmpty)
         {
             return new BatchPlan([], Full: false);
@@ -40,12 +42,23 @@ public static class BatchPlanner
         {
             var order = CandidateOrder(tokenCounts, options.SortByLength, candidates.AsSpan(0, tokenCounts.Length - 1));
             var floor = options.SortByLength ? options.MinPaddingEfficiency : 0;
-            return Grow(tokenCounts, order, options.MaxBatchSize, options.MaxBatchTokens, floor, options.SortByLength);
+            return Grow(tokenCounts, order, new Limits(options.MaxBatchSize, options.MaxBatchTokens, memory), floor, options.SortByLength);
         }
         finally
         {
             ArrayPool<long>.Shared.Return(candidates);
         }
+    }
+
+    /// <summary>The most inputs of <paramref name="tokens"/> tokens each that one batch may hold under every limit:
+    /// the batch size, the token budget and the working memory (at least one: an input over a limit goes alone).</summary>
+    public static int LargestBatch(int tokens, BatchingOptions options, BatchMemory memory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(memory);
+        var limits = new Limits(options.MaxBatchSize, options.MaxBatchTokens, memory);
+        var count = Math.Min(options.MaxBatchSize, Math.Max(1, Math.Min(options.MaxBatchTokens / Math.Max(tokens, 1), memory.MaxCount(tokens))));
+        return limits.Allow(count, tokens) ? count : 1;
     }
 
     /// <summary>Positions 1..n-1 in the order they may join: by distance in tokens from the anchor, then by age;
@@ -68,10 +81,9 @@ public static class BatchPlanner
     }
 
     /// <summary>The one budget loop: adds candidates in order until a limit or the efficiency floor stops it.</summary>
-    private static BatchPlan Grow(
-        ReadOnlySpan<int> tokenCounts, ReadOnlySpan<long> order, int maxSize, int maxTokens, double floor, bool sortByLength)
+    private static BatchPlan Grow(ReadOnlySpan<int> tokenCounts, ReadOnlySpan<long> order, Limits limits, double floor, bool sortByLength)
     {
-        var chosen = new List<int>(Math.Min(maxSize, tokenCounts.Length)) { 0 };
+        var chosen = new List<int>(Math.Min(limits.MaxSize, tokenCounts.Length)) { 0 };
         var longest = tokenCounts[0];
         long realTokens = longest;
         var full = false;
@@ -82,7 +94,7 @@ public static class BatchPlanner
             var count = chosen.Count + 1;
             var nextLongest = Math.Max(longest, tokens);
             var padded = (long)nextLongest * count;
-            if (count > maxSize || padded > maxTokens)
+            if (!limits.Allow(count, nextLongest))
             {
                 full = true;
                 break;
@@ -99,7 +111,7 @@ public static class BatchPlanner
         }
 
         // Also full when not even a one-token input could join any more.
-        full |= chosen.Count >= maxSize || (long)longest * (chosen.Count + 1) > maxTokens;
+        full |= !limits.Allow(chosen.Count + 1, longest);
         var positions = chosen.ToArray();
         if (sortByLength)
         {
@@ -113,5 +125,12 @@ public static class BatchPlanner
         }
 
         return new BatchPlan(positions, full);
+    }
+
+    /// <summary>What a batch may not pass: its size, its padded tokens, its working memory.</summary>
+    private readonly record struct Limits(int MaxSize, int MaxTokens, BatchMemory Memory)
+    {
+        public bool Allow(int count, int longest) =>
+            count <= MaxSize && (long)longest * count <= MaxTokens && Memory.Fits(count, longest);
     }
 }

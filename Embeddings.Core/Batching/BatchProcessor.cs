@@ -27,8 +27,10 @@ public sealed class BatchProcessor : IAsyncDisposable
     private readonly EngineInstruments _instruments;
     private readonly ILogger _logger;
     private readonly Lock _shutdownLock = new();
+    private readonly CancellationTokenSource _abandon = new(); // stops the batches in flight when a drain runs out of time
     private Task? _shutdown;
     private volatile bool _stopping;
+    private bool _disposed;
 
     public BatchProcessor(
         ModelRegistry registry,
@@ -49,7 +51,7 @@ public sealed class BatchProcessor : IAsyncDisposable
             meterFactory,
             () => Measure(q => q.QueueDepth),
             () => Measure(q => q.InFlightBatches));
-        _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _instruments))];
+        _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _instruments, _abandon.Token))];
         _queues = _ordered.ToFrozenDictionary(q => q.Id, StringComparer.OrdinalIgnoreCase);
         Models = [.. _ordered.Select(q => q.Id)];
     }
@@ -131,23 +133,33 @@ public sealed class BatchProcessor : IAsyncDisposable
         return _shutdown.WaitAsync(ct);
     }
 
-    /// <summary>Gives up on every input still queued (after <see cref="ShutdownAsync"/>, when the drain takes too long): each
-    /// is answered with <see cref="ShuttingDownException"/>; batches in flight finish.</summary>
-    public void AbandonQueued()
+    /// <summary>From now on every model dispatches what waits at once, without waiting for a batch to fill or its
+    /// window to pass (what a drain wants: the server has stopped listening); new inputs are still accepted.</summary>
+    public void StopWaitingForBatches()
     {
+        foreach (var queue in _ordered)
+        {
+            queue.StopWaiting();
+        }
+    }
+
+    /// <summary>Gives up on everything (when a drain takes too long): stops accepting, answers every input still queued
+    /// with <see cref="ShuttingDownException"/>, and stops the batches in flight (their runs are terminated), whose
+    /// callers get the same answer. The queues then complete at once.</summary>
+    public void AbandonAll()
+    {
+        _ = ShutdownAsync(CancellationToken.None);
         foreach (var queue in _ordered)
         {
             queue.Abandon();
         }
-    }
 
-    /// <summary>Refuses <paramref name="count"/> inputs for <paramref name="model"/> at once (counted) when shutting down:
-    /// for callers that could answer without the queue (from a cache) but must not once shutdown began.</summary>
-    public void EnsureAccepting(string model, int count)
-    {
-        if (_stopping)
+        lock (_shutdownLock)
         {
-            throw Queue(model).RejectShuttingDown(count);
+            if (!_disposed)
+            {
+                _abandon.Cancel();
+            }
         }
     }
 
@@ -155,6 +167,11 @@ public sealed class BatchProcessor : IAsyncDisposable
     {
         await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         _instruments.Dispose();
+        lock (_shutdownLock)
+        {
+            _disposed = true;
+            _abandon.Dispose();
+        }
     }
 
     internal ModelQueue Queue(string model)

@@ -119,8 +119,9 @@ internal sealed partial class ModelQueue
                 return null;
             }
 
-            var plan = BatchPlanner.Plan(tokens, options);
+            var plan = BatchPlanner.Plan(tokens, options, _model.Descriptor.Memory);
             var due = _stopping
+                || Volatile.Read(ref _noWaiting)
                 || plan.Full
                 || tokens.Length >= options.MaxBatchSize
                 || (options.DispatchWhenIdle && _idle.Count == _runners.Count)

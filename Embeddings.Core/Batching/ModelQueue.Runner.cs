@@ -6,6 +6,9 @@ namespace Embeddings.Core.Batching;
 /// <summary>What runs on a runner thread: one batch, one model call.</summary>
 internal sealed partial class ModelQueue
 {
+    private const string StoppedRunMessage =
+        "The embedding service stopped this input's batch while it ran: the drain at shutdown ran out of time. Retry on another replica.";
+
     /// <summary>Offers a runner that has answered its batch's callers to the dispatcher.</summary>
     public void ReturnRunner(BatchRunner runner) => _commands.Writer.TryWrite(new QueueCommand(FreeRunner: runner));
 
@@ -48,7 +51,7 @@ internal sealed partial class ModelQueue
         Exception? error = null;
         try
         {
-            vectors = _model.Embed(inputs);
+            vectors = _model.Embed(inputs, _abandoned);
             CheckVectors(vectors, count);
         }
         catch (Exception ex)
@@ -68,8 +71,14 @@ internal sealed partial class ModelQueue
         Stats.Batch(count, realTokens, paddedTokens, inference, waits, failed: error is not null);
         if (error is not null)
         {
-            BatchingLog.BatchFailed(_logger, error, Id, count);
-            var failure = new ModelFailedException(Id, error);
+            EmbeddingException failure = _abandoned.IsCancellationRequested
+                ? new ShuttingDownException(StoppedRunMessage)
+                : new ModelFailedException(Id, error);
+            if (failure is ModelFailedException)
+            {
+                BatchingLog.BatchFailed(_logger, error, Id, count);
+            }
+
             foreach (var request in batch)
             {
                 request.Fail(failure);

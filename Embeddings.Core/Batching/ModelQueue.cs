@@ -28,15 +28,19 @@ internal sealed partial class ModelQueue
     private readonly ILogger _logger;
     private readonly Lock _gate = new(); // orders admission against shutdown and faults
     private readonly Task _loop;
+    private readonly CancellationToken _abandoned;
 
     private BatchingOptions _options;
     private bool _accepting = true;
+    private bool _noWaiting;
     private Exception? _fault;
     private int _queued;
     private int _inFlight;
 
-    public ModelQueue(RegisteredModel registered, TimeProvider time, ILogger logger, EngineInstruments instruments)
+    /// <param name="abandoned">Cancelled when the process gives up on its work: the batches in flight stop.</param>
+    public ModelQueue(RegisteredModel registered, TimeProvider time, ILogger logger, EngineInstruments instruments, CancellationToken abandoned)
     {
+        _abandoned = abandoned;
         _model = registered.Model;
         Id = registered.Id;
         _options = registered.Batching;
@@ -174,6 +178,13 @@ internal sealed partial class ModelQueue
     }
 
     public ModelStatsSnapshot GetStats() => Stats.Snapshot(QueueDepth, InFlightBatches);
+
+    /// <summary>Makes every batch due at once from now on; see <see cref="BatchProcessor.StopWaitingForBatches"/>.</summary>
+    public void StopWaiting()
+    {
+        Volatile.Write(ref _noWaiting, true);
+        _commands.Writer.TryWrite(default); // wake the dispatcher
+    }
 
     /// <summary>Stops taking input; what is queued still runs.</summary>
     public void Complete()

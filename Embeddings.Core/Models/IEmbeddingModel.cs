@@ -13,6 +13,7 @@ public interface IEmbeddingModel : IDisposable
     TokenizedInput Tokenize(string text, bool truncate);
 
     /// <summary>Runs one batch and returns one pooled, not normalised, vector per input, in input order.
-    /// Must be safe to call from several threads at once.</summary>
-    float[][] Embed(IReadOnlyList<TokenizedInput> batch);
+    /// Must be safe to call from several threads at once. <paramref name="ct"/> stops a run under way (a drain that
+    /// ran out of time); the call then throws.</summary>
+    float[][] Embed(IReadOnlyList<TokenizedInput> batch, CancellationToken ct = default);
 }

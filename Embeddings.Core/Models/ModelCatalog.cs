@@ -114,6 +114,7 @@ public static partial class ModelCatalog
                 ExecutionProvider = model.ExecutionProvider.ToLowerInvariant(),
                 IntraOpThreads = model.IntraOpThreads ?? DefaultIntraOpThreads,
                 LowerCase = model.LowerCase ?? true,
+                MaxBatchMemoryMB = model.MaxBatchMemoryMB ?? ModelOptions.DefaultMaxBatchMemoryMB,
             };
         }
 
@@ -137,6 +138,8 @@ public static partial class ModelCatalog
             IntraOpThreads = model.IntraOpThreads ?? DefaultIntraOpThreads,
             LowerCase = model.LowerCase ?? true,
             ModelSha256 = builtIn.ModelSha256,
+            Shape = builtIn.Shape,
+            MaxBatchMemoryMB = model.MaxBatchMemoryMB ?? ModelOptions.DefaultMaxBatchMemoryMB,
         };
     }
 

@@ -36,4 +36,7 @@ public sealed record ModelDescriptor(
 
     /// <summary>A short revision string (for example a hash prefix of the weights); part of cache keys.</summary>
     public string Revision { get; init; } = "1";
+
+    /// <summary>What a batch costs in working memory, and the budget no planned batch passes.</summary>
+    public Batching.BatchMemory Memory { get; init; } = Batching.BatchMemory.Unlimited;
 }

@@ -44,6 +44,13 @@ public sealed class ModelOptions
     /// runs at once (<see cref="BatchingOptions.MaxConcurrentBatches"/>) beat one multi-threaded run.</summary>
     public int? IntraOpThreads { get; set; }
 
+    /// <summary>The most working memory one batch may take, in MiB: the planner never plans a batch over it, whatever
+    /// the batching options allow. Null: <see cref="DefaultMaxBatchMemoryMB"/>.</summary>
+    public int? MaxBatchMemoryMB { get; set; }
+
+    /// <summary>512 MiB a batch: with a runner per core, about 1 GiB at most on a 2-core machine, on top of the weights.</summary>
+    public const int DefaultMaxBatchMemoryMB = 512;
+
     /// <summary>Batching options this model starts with; null means <c>new BatchingOptions()</c>.</summary>
     public BatchingOptions? Batching { get; set; }
 

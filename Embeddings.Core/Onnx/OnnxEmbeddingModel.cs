@@ -16,7 +16,6 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
     private const string PreferredOutputName = "last_hidden_state";
 
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
     private readonly BertTextTokenizer _tokenizer;
     private readonly InferenceBufferPool _buffers = new();
     private readonly string[] _inputNames;
@@ -62,10 +61,12 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
         try
         {
             var (usesTokenTypes, outputName, dimensions) = InspectGraph(settings, session);
+            var shape = settings.Shape ?? ModelShape.Read(Path.GetDirectoryName(Path.GetFullPath(settings.ModelPath))!, dimensions);
             var descriptor = new ModelDescriptor(
                 settings.Id, dimensions, settings.MaxTokens, settings.Pooling, settings.Normalize, provider, settings.Prompts)
             {
                 Revision = sha256[..12],
+                Memory = Batching.BatchMemory.For(shape, settings.MaxBatchMemoryMB),
             };
             return new OnnxEmbeddingModel(descriptor, session, tokenizer, usesTokenTypes, outputName);
         }
@@ -82,9 +83,10 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
         return _tokenizer.Tokenize(Descriptor.Id, text, Descriptor.MaxTokens, truncate);
     }
 
-    public float[][] Embed(IReadOnlyList<TokenizedInput> batch)
+    public float[][] Embed(IReadOnlyList<TokenizedInput> batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ct.ThrowIfCancellationRequested();
         if (batch.Count == 0)
         {
             return [];
@@ -113,7 +115,15 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
             using var output = OrtValue.CreateTensorValueFromMemory(
                 OrtMemoryInfo.DefaultInstance, buffers.Output.AsMemory(0, positions * _dimensions), [count, sequence, _dimensions]);
             OrtValue[] inputs = types is null ? [ids, mask] : [ids, mask, types];
-            _session.Run(_runOptions, _inputNames, inputs, _outputNames, [output]);
+
+            // Options of this run alone, so that cancelling it (Terminate) stops this run and no other.
+            using var runOptions = new RunOptions();
+            using (ct.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
+            {
+                _session.Run(runOptions, _inputNames, inputs, _outputNames, [output]);
+            }
+
+            ct.ThrowIfCancellationRequested();
 
             var hidden = buffers.Output.AsSpan(0, positions * _dimensions);
             var vectors = new float[count][];
@@ -130,11 +140,7 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
         }
     }
 
-    public void Dispose()
-    {
-        _session.Dispose();
-        _runOptions.Dispose();
-    }
+    public void Dispose() => _session.Dispose();
 
     private void Fill(IReadOnlyList<TokenizedInput> batch, int sequence, InferenceBuffers buffers)
     {

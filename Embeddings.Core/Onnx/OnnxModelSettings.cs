@@ -25,4 +25,10 @@ public sealed record OnnxModelSettings(
 
     /// <summary>SHA-256 (hex) of <see cref="ModelPath"/> where already known; computed at load otherwise.</summary>
     public string? ModelSha256 { get; init; }
+
+    /// <summary>The encoder's sizes where known (built-ins); otherwise read from the folder's <c>config.json</c>.</summary>
+    public ModelShape? Shape { get; init; }
+
+    /// <summary>The most working memory one batch may take, in MiB.</summary>
+    public int MaxBatchMemoryMB { get; init; } = ModelOptions.DefaultMaxBatchMemoryMB;
 }

@@ -57,6 +57,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Embeddings:AdminKey", AdminKey);
+        builder.UseSetting("Embeddings:Shutdown:LameDuckSeconds", "0"); // a test that stops the host waits for nothing, unless it says otherwise
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -8,6 +8,7 @@ namespace Embeddings.Api.Tests;
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private int _disposed;
 
     private ApiProcess(Process process, int port)
     {
@@ -19,9 +20,22 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<ApiProcess> StartAsync(params string[] settings)
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The most memory the process has held so far (VmHWM), in bytes.</summary>
+    public long PeakMemoryBytes => File.ReadLines($"/proc/{_process.Id}/status")
+        .Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024)
+        .Single();
+
+    /// <summary>A client on this process's address (requests that hang fail in <paramref name="timeout"/>, default 30 s).</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+
+    public static Task<ApiProcess> StartAsync(params string[] settings) => StartAsync(FreePort.Next(), settings);
+
+    /// <summary>Starts the API on <paramref name="port"/> (again, after a restart); returns once /health answers 2xx.</summary>
+    public static async Task<ApiProcess> StartAsync(int port, params string[] settings)
     {
-        var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -69,8 +83,14 @@ public sealed class ApiProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the process if it still runs. Safe to call again.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

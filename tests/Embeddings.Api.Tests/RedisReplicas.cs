@@ -56,12 +56,21 @@ public sealed class Replica(ApiFactory factory) : IAsyncDisposable
 
     public async Task<JsonNode> PutBatchingAsync(object patch, string model = ApiFactory.MiniLm)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/models/{model}/batching", UriKind.Relative)) { Content = Json.Body(patch) };
-        request.Headers.Authorization = new("Bearer", ApiFactory.AdminKey);
-        request.Headers.Add("x-updated-by", "a test");
-        using var response = await Client.SendAsync(request);
+        using var response = await SendBatchingAsync(patch, model);
         Assert.Equal(200, (int)response.StatusCode);
         return await Json.ReadAsync(response);
+    }
+
+    /// <summary>A batching change (PUT), or a reset (DELETE) when <paramref name="patch"/> is null, with the admin key.</summary>
+    public async Task<HttpResponseMessage> SendBatchingAsync(object? patch, string model = ApiFactory.MiniLm)
+    {
+        using var request = new HttpRequestMessage(patch is null ? HttpMethod.Delete : HttpMethod.Put, new Uri($"/models/{model}/batching", UriKind.Relative))
+        {
+            Content = patch is null ? null : Json.Body(patch),
+        };
+        request.Headers.Authorization = new("Bearer", ApiFactory.AdminKey);
+        request.Headers.Add("x-updated-by", "a test");
+        return await Client.SendAsync(request);
     }
 
     public async Task<(HttpResponseMessage Response, JsonNode Body)> EmbedAsync(params string[] inputs)

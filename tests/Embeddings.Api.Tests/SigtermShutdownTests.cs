@@ -71,10 +71,60 @@ public sealed class SigtermShutdownTests(ITestOutputHelper output)
 
         var counts = results.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
         var summary = string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"));
-        Assert.True(results.All(r => r is "200" or "503" or "refused"), $"every client gets 200, 503 or a refused connection; got {summary}");
+        // Served through the lame duck; refused at connect time once the listener closed; never a 503 or a reset.
+        Assert.True(results.All(r => r is "200" or "refused"), $"every client gets 200 or a refused connection; got {summary}");
         Assert.True(counts.GetValueOrDefault("200") >= 20, summary);
         output.WriteLine($"{total} requests, SIGTERM after 20 answers: {summary}");
         Assert.Equal(0, await api.ExitCodeAsync(Limit));
+    }
+
+    [Fact]
+    public async Task During_the_lame_duck_health_says_Unhealthy_while_new_requests_are_served_with_Connection_close()
+    {
+        await using var api = await ApiProcess.StartAsync("--Embeddings:Shutdown:LameDuckSeconds=5");
+        using var client = api.CreateClient(Limit);
+
+        await api.SigtermAsync();
+        await Eventually.TrueAsync(async () =>
+        {
+            using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+            return (int)health.StatusCode == 503 && await health.Content.ReadAsStringAsync() == "Unhealthy";
+        }, Limit, "/health to say Unhealthy once SIGTERM came");
+
+        using var response = await client.PostAsync(new Uri("/embed/all-minilm-l6-v2", UriKind.Relative), Json.Body(new { inputs = "sent during the lame duck" }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.ConnectionClose, "an answer during the lame duck closes its connection");
+        Assert.Single(Json.Embeddings(await Json.ReadAsync(response)));
+        Assert.Equal(0, await api.ExitCodeAsync(Limit));
+    }
+
+    [Fact]
+    public async Task A_drain_that_runs_out_of_time_stops_the_running_batch_answers_503_and_exits_at_once()
+    {
+        // All 96 inputs of 256 tokens go in one batch (it waits for them all), which takes several seconds on these
+        // machines; the drain gets 1 s, so the batch is stopped while it runs.
+        await using var api = await ApiProcess.StartAsync(
+            "--Embeddings:Shutdown:LameDuckSeconds=0",
+            "--Embeddings:Shutdown:DrainTimeoutSeconds=1",
+            "--Embeddings:Cache:Enabled=false",
+            "--Embeddings:Models:all-minilm-l6-v2:MaxBatchMemoryMB=1024",
+            "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxBatchSize=96",
+            "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxWaitMs=60000",
+            "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxBatchTokens=1000000",
+            "--Embeddings:Models:all-minilm-l6-v2:Batching:MaxConcurrentBatches=1");
+        using var client = api.CreateClient(Limit);
+        var inputs = Enumerable.Range(0, 96).Select(i => $"{i} " + string.Join(' ', Enumerable.Repeat("word", 300))).ToArray();
+        var request = client.PostAsync(new Uri("/embed/all-minilm-l6-v2", UriKind.Relative), Json.Body(new { inputs }));
+        await Eventually.TrueAsync(async () => await InFlightBatchesAsync(client) == 1, Limit, "the batch of 96 to run");
+
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        await api.SigtermAsync();
+        using var response = await request.WaitAsync(Limit);
+        await Json.AssertProblemAsync(response, 503, "stopped this input's batch while it ran: the drain at shutdown ran out of time");
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(0, await api.ExitCodeAsync(Limit));
+        output.WriteLine($"SIGTERM to exit with a batch of 96 x 256 tokens running and a 1 s drain: {stopped.Elapsed.TotalSeconds:0.0} s");
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(1 + 10), $"the process exits within the drain plus the host's margin ({stopped.Elapsed})");
     }
 
     /// <summary>One request: its status, "refused" when the connection was refused, or what else went wrong.</summary>
@@ -104,6 +154,12 @@ public sealed class SigtermShutdownTests(ITestOutputHelper output)
         {
             return "hang";
         }
+    }
+
+    private static async Task<int> InFlightBatchesAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/models/all-minilm-l6-v2", UriKind.Relative));
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["stats"]!["inFlightBatches"]!.GetValue<int>();
     }
 
     private static async Task<int> QueueDepthAsync(HttpClient client)

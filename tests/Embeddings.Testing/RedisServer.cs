@@ -58,6 +58,13 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the process (SIGSTOP) without closing its connections: Redis stops answering, as during a fork or
+    /// a slow command. <see cref="ResumeAsync"/> lets it go on.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
     /// <summary>Kills the server at once (no shutdown), as a crash looks to its clients.</summary>
     public async Task KillAsync()
     {
@@ -72,6 +79,17 @@ public sealed class RedisServer : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start("kill", $"-{signal} {pid}");
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed ({kill.ExitCode}).");
+        }
     }
 
     private async Task<bool> AnswersPingAsync(CancellationToken ct)

@@ -120,7 +120,7 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
         return new TokenizedInput(ids, Truncated: tokens < words.Length + 2);
     }
 
-    public float[][] Embed(IReadOnlyList<TokenizedInput> batch)
+    public float[][] Embed(IReadOnlyList<TokenizedInput> batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var start = Stopwatch.GetTimestamp();
@@ -130,8 +130,8 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
         var failed = false;
         try
         {
-            _gate.Wait();
-            Spend(batch);
+            _gate.Wait(ct);
+            Spend(batch, ct);
             if (TryTakeFailure())
             {
                 failed = true;
@@ -222,13 +222,14 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
         }
     }
 
-    private void Spend(IReadOnlyList<TokenizedInput> batch)
+    private void Spend(IReadOnlyList<TokenizedInput> batch, CancellationToken ct)
     {
         var longest = batch.Count == 0 ? 0 : batch.Max(b => b.Count);
         var cost = _options.CostPerBatch + (_options.CostPerPaddedToken * ((long)longest * batch.Count));
         if (cost > TimeSpan.Zero)
         {
-            Thread.Sleep(cost);
+            ct.WaitHandle.WaitOne(cost); // the run's cost, cut short as a real run is when its token is cancelled
+            ct.ThrowIfCancellationRequested();
         }
     }
 

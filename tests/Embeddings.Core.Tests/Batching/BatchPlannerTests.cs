@@ -76,6 +76,38 @@ public class BatchPlannerTests
         Assert.True(plan.Full);
     }
 
+    [Fact]
+    public void It_stops_before_the_batch_s_working_memory_would_pass_the_budget_whatever_the_options_allow()
+    {
+        // 1 MiB a token and 1 KiB a token pair: three inputs of 100 tokens cost 3 x (100 + 9.8) MiB, over a 300 MiB budget.
+        var memory = new BatchMemory(BytesPerToken: 1 << 20, BytesPerTokenPair: 1 << 10, BudgetBytes: 300L << 20);
+        var open = Defaults with { MaxBatchSize = 4096, MaxBatchTokens = BatchingOptions.MaxBatchTokensLimit };
+
+        var plan = BatchPlanner.Plan([100, 100, 100, 100], open, memory);
+        Assert.Equal([0, 1], plan.Positions);
+        Assert.True(plan.Full);
+        Assert.Equal(2, BatchPlanner.LargestBatch(100, open, memory));
+        Assert.Equal(4096, BatchPlanner.LargestBatch(100, open, BatchMemory.Unlimited));
+        Assert.Equal(16, BatchPlanner.LargestBatch(256, Defaults, BatchMemory.Unlimited)); // 4096 tokens / 256
+
+        var alone = BatchPlanner.Plan([1000, 10], open, memory); // over the budget alone: it still runs, alone
+        Assert.Equal([0], alone.Positions);
+        Assert.True(alone.Full);
+    }
+
+    [Fact]
+    public void The_memory_estimate_of_MiniLM_is_at_or_above_what_was_measured()
+    {
+        var memory = BatchMemory.For(new Embeddings.Core.Models.ModelShape(Hidden: 384, Intermediate: 1536, Heads: 12, Layers: 6), 512);
+
+        // Measured peaks (ONNX Runtime 1.31, CPU): 32 x 128 tokens 103 MiB, 32 x 256 261 MiB, 128 x 256 1142 MiB.
+        Assert.InRange(memory.Bytes(32, 128) / (1024.0 * 1024), 103, 103 * 1.4);
+        Assert.InRange(memory.Bytes(32, 256) / (1024.0 * 1024), 261, 261 * 1.4);
+        Assert.InRange(memory.Bytes(128, 256) / (1024.0 * 1024), 1142, 1142 * 1.4);
+        Assert.Equal(512L << 20, memory.BudgetBytes);
+        Assert.InRange(memory.MaxCount(256), 40, 56);
+    }
+
     private static readonly Gen<(int[] Tokens, BatchingOptions Options)> Cases =
         Gen.Select(
             Gen.Int[1, 512].Array[1, 300],
@@ -120,6 +152,18 @@ public class BatchPlannerTests
                     Assert.True(lengths.Sum() >= c.Options.MinPaddingEfficiency * padded - 1e-9, "efficiency below the floor");
                 }
             }
+        }, iter: 2000);
+    }
+
+    [Fact]
+    public void Property_a_batch_of_more_than_one_input_stays_within_the_memory_budget()
+    {
+        Gen.Select(Cases, Gen.Long[1, 1L << 32], (c, budget) => (c.Tokens, c.Options, Memory: new BatchMemory(23_040, 72, budget))).Sample(c =>
+        {
+            var plan = BatchPlanner.Plan(c.Tokens, c.Options, c.Memory);
+            var longest = plan.Positions.Max(p => c.Tokens[p]);
+            Assert.True(plan.Positions.Length == 1 || c.Memory.Fits(plan.Positions.Length, longest), "a batch over the memory budget");
+            Assert.True(plan.Full || c.Memory.Fits(plan.Positions.Length + 1, longest), "a batch at the memory budget is full");
         }, iter: 2000);
     }
 

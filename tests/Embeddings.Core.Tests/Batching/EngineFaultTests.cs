@@ -1,7 +1,6 @@
 using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
-using Embeddings.Core.Tests.Onnx;
 using Embeddings.Testing;
 using Microsoft.Extensions.Logging;
 

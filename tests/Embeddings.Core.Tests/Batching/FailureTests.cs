@@ -62,7 +62,7 @@ public class FailureTests
 
         public TokenizedInput Tokenize(string text, bool truncate) => _inner.Tokenize(text, truncate);
 
-        public float[][] Embed(IReadOnlyList<TokenizedInput> batch) => _inner.Embed(batch)[..1];
+        public float[][] Embed(IReadOnlyList<TokenizedInput> batch, CancellationToken ct = default) => _inner.Embed(batch, ct)[..1];
 
         public void Dispose() => _inner.Dispose();
     }

@@ -59,4 +59,40 @@ public class ShutdownTests
 
         Assert.True(task.IsCompletedSuccessfully);
     }
+
+    [Fact]
+    public async Task Abandoning_stops_the_running_batch_and_answers_it_and_the_queue_with_503_errors()
+    {
+        await using var rig = Rig.Create(Rig.Patient with { MaxBatchSize = 2, MaxConcurrentBatches = 1 });
+        rig.Model.Hold(); // the running batch would never finish on its own
+        var running = new[] { rig.Submit("a b"), rig.Submit("c d") };
+        await rig.Model.WaitForStartedAsync(1).WaitAsync(Rig.Guard);
+        var queued = rig.Submit("e f");
+
+        rig.Processor.AbandonAll();
+
+        var stopped = await Assert.ThrowsAsync<ShuttingDownException>(() => running[0]).WaitAsync(Rig.Guard);
+        Assert.Contains("stopped this input's batch while it ran", stopped.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ShuttingDownException>(() => running[1]).WaitAsync(Rig.Guard);
+        var dropped = await Assert.ThrowsAsync<ShuttingDownException>(() => queued).WaitAsync(Rig.Guard);
+        Assert.Contains("before this input's turn came", dropped.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ShuttingDownException>(() => rig.Submit("g h"));
+        await rig.Processor.ShutdownAsync().WaitAsync(Rig.Guard); // nothing is left to wait for
+
+        var stats = rig.Processor.GetStats(rig.Id);
+        Assert.Equal((3, 0, 0), (stats.Failed, stats.QueueDepth, stats.InFlightBatches));
+    }
+
+    [Fact]
+    public async Task Once_told_to_stop_waiting_a_queue_dispatches_at_once_and_still_accepts_input()
+    {
+        await using var rig = Rig.Create(); // a minute's wait for a batch of 32, on a clock that stands still
+        var waiting = rig.Submit("waits for a batch");
+        Assert.Equal(1, rig.Processor.GetStats(rig.Id).QueueDepth);
+
+        rig.Processor.StopWaitingForBatches();
+
+        rig.AssertAnswer("waits for a batch", await waiting.WaitAsync(Rig.Guard));
+        rig.AssertAnswer("still accepted", await rig.Submit("still accepted").WaitAsync(Rig.Guard));
+    }
 }

@@ -34,7 +34,7 @@ public sealed class EmbeddingInvariantTests(OnnxModelsFixture fixture)
         var model = fixture.Model(id);
         var inputs = Texts.Mixed.Select(t => model.Tokenize(t, truncate: true)).ToList();
         var batches = inputs.Chunk(8).Select(c => (IReadOnlyList<TokenizedInput>)c).ToList();
-        var serial = batches.Select(model.Embed).ToList();
+        var serial = batches.Select(b => model.Embed(b)).ToList();
 
         var concurrent = new float[batches.Count][][];
         Parallel.For(0, batches.Count * 2, new ParallelOptions { MaxDegreeOfParallelism = 3 }, n =>

@@ -1,4 +1,5 @@
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Embeddings.Core.Tests.Onnx;

@@ -1,5 +1,6 @@
 using Embeddings.Contracts;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Embeddings.Core.Tests.Onnx;

@@ -1,4 +1,5 @@
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 
 namespace Embeddings.Core.Tests.Onnx;
 

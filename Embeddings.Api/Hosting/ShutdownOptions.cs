@@ -1,18 +1,19 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Embeddings.Api.Embedding;
+namespace Embeddings.Api.Hosting;
 
 /// <summary>How the API stops (SIGTERM), bound from <c>Embeddings:Shutdown</c>.</summary>
 public sealed class ShutdownOptions
 {
     public const string Section = "Embeddings:Shutdown";
 
-    /// <summary>How long the API keeps listening after SIGTERM, answering new embedding requests with a fast 503
-    /// (Retry-After, Connection: close) while /health says Unhealthy, so load balancers stop sending before it closes.</summary>
+    /// <summary>How long the API keeps serving after SIGTERM while /health says Unhealthy, every answer with
+    /// Connection: close, so load balancers take it out and clients reconnect elsewhere before it stops listening.</summary>
     [Range(0, 300)]
     public int LameDuckSeconds { get; set; } = 5;
 
-    /// <summary>The longest the queued inputs may take to drain; any still queued then are answered 503.</summary>
+    /// <summary>The longest the requests accepted before the server stopped listening may take to finish; then what is
+    /// still queued or running is stopped and answered 503.</summary>
     [Range(1, 3600)]
     public int DrainTimeoutSeconds { get; set; } = 120;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Embeddings.Core.Tests.Onnx;
+namespace Embeddings.Testing;
 
 /// <summary>Keeps every log entry in memory so tests can read what was logged.</summary>
 public sealed class ListLoggerFactory : ILoggerFactory
