@@ -6,10 +6,11 @@ namespace Embeddings.Api.Metrics;
 
 /// <summary>
 /// The request-level instruments, on the same meter as the engine's (<see cref="EmbeddingsMeter.Name"/>), and what the
-/// live stats need from the same events: recent request durations and cache lookup counts per model. Each event is
+/// live stats need from the same events: request durations in their histogram's buckets and cache lookup counts per
+/// model. Each event is
 /// recorded once, here, into both.
 /// </summary>
-public sealed class ApiMetrics(IMeterFactory meterFactory, TimeProvider time)
+public sealed class ApiMetrics(IMeterFactory meterFactory)
 {
     private readonly Meter _meter = meterFactory.Create(EmbeddingsMeter.Name);
     private readonly ConcurrentDictionary<string, ModelRequests> _models = new(StringComparer.Ordinal);
@@ -51,16 +52,16 @@ public sealed class ApiMetrics(IMeterFactory meterFactory, TimeProvider time)
         return (Interlocked.Read(ref counts.Hits), Interlocked.Read(ref counts.Misses));
     }
 
-    /// <summary>Recent request durations of a model (seconds).</summary>
-    public SampleWindow Durations(string model) => For(model).Durations;
+    /// <summary>Request durations of a model since start (seconds, in their histogram's buckets).</summary>
+    public BucketCounter Durations(string model) => For(model).Durations;
 
-    private ModelRequests For(string model) => _models.GetOrAdd(model, _ => new ModelRequests(new SampleWindow(time)));
+    private ModelRequests For(string model) => _models.GetOrAdd(model, _ => new ModelRequests());
 
-    private sealed class ModelRequests(SampleWindow durations)
+    private sealed class ModelRequests
     {
         public long Hits;
         public long Misses;
 
-        public SampleWindow Durations { get; } = durations;
+        public BucketCounter Durations { get; } = new(EmbeddingsMeter.SecondsBuckets);
     }
 }

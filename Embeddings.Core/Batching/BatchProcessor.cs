@@ -103,8 +103,8 @@ public sealed class BatchProcessor : IAsyncDisposable
 
     public ModelStatsSnapshot GetStats(string model) => Queue(model).GetStats();
 
-    /// <summary>Recent queue waits of a model's inputs (seconds), for live percentiles.</summary>
-    public SampleWindow QueueWaits(string model) => Queue(model).Stats.QueueWaits;
+    /// <summary>Queue waits of a model's inputs since start (seconds, in their histogram's buckets), for live percentiles.</summary>
+    public BucketCounter QueueWaits(string model) => Queue(model).Stats.QueueWaits;
 
     /// <summary>Stats of every model, in <see cref="Models"/> order.</summary>
     public IReadOnlyList<ModelStatsSnapshot> GetAllStats() => [.. _ordered.Select(q => q.GetStats())];

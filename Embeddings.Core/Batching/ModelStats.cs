@@ -9,7 +9,7 @@ namespace Embeddings.Core.Batching;
 /// <para>Every input ends in exactly one of completed, failed, cancelled or rejected, counted where its answer is set,
 /// so at rest inputs = completed + failed + cancelled + rejected.</para>
 /// </summary>
-internal sealed class ModelStats(string model, EngineInstruments instruments, TimeProvider time)
+internal sealed class ModelStats(string model, EngineInstruments instruments)
 {
     /// <summary>Weight of the newest batch in the moving estimate of seconds per input.</summary>
     private const double EwmaWeight = 0.2;
@@ -17,8 +17,8 @@ internal sealed class ModelStats(string model, EngineInstruments instruments, Ti
     private readonly KeyValuePair<string, object?> _tag = new(EmbeddingsMeter.ModelTag, model);
     private readonly Lock _lock = new();
 
-    /// <summary>Recent queue waits in seconds, for the live percentiles.</summary>
-    public SampleWindow QueueWaits { get; } = new(time);
+    /// <summary>Queue waits in seconds, in the buckets of their histogram, for the live percentiles.</summary>
+    public BucketCounter QueueWaits { get; } = new(EmbeddingsMeter.SecondsBuckets);
 
     private long _inputs;
     private long _completed;
