@@ -45,10 +45,7 @@ public sealed class BatchProcessor : IAsyncDisposable
             model.Batching.EnsureValid();
         }
 
-        _instruments = new EngineInstruments(
-            meterFactory,
-            () => Measure(q => q.QueueDepth),
-            () => Measure(q => q.InFlightBatches));
+        _instruments = new EngineInstruments(meterFactory, () => _ordered ?? []); // empty until the queues exist
         _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _instruments))];
         _queues = _ordered.ToFrozenDictionary(q => q.Id, StringComparer.OrdinalIgnoreCase);
         Models = [.. _ordered.Select(q => q.Id)];
@@ -190,13 +187,5 @@ public sealed class BatchProcessor : IAsyncDisposable
     {
         await Task.WhenAll(_ordered.Select(q => q.Completion)).ConfigureAwait(false);
         BatchingLog.ShutdownCompleted(_logger);
-    }
-
-    private IEnumerable<Measurement<int>> Measure(Func<ModelQueue, int> value)
-    {
-        foreach (var queue in _ordered)
-        {
-            yield return new Measurement<int>(value(queue), new KeyValuePair<string, object?>(EmbeddingsMeter.ModelTag, queue.Id));
-        }
     }
 }
