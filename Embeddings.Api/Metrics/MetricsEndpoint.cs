@@ -32,6 +32,7 @@ public static class MetricsEndpoint
 
     public static IEndpointRouteBuilder MapEmbeddingsMetrics(this WebApplication app)
     {
+        RedisGauge.Create(app.Services);
         var export = app.Services.GetRequiredService<PrometheusExport>();
         app.MapMetrics("/metrics", export.Registry).WithTags("Operations").ExcludeFromDescription();
         return app;

@@ -41,7 +41,13 @@ internal sealed class EngineInstruments : IDisposable
         InferenceDuration = EmbeddingsMeter.Seconds(meter, "inference_duration_seconds", "Duration of one model call.");
 
         meter.CreateObservableGauge("queue_depth", () => Each(q => q.QueueDepth), "{input}", "Inputs waiting in a model's queue.");
+        meter.CreateObservableGauge("max_queue_length", () => Each(q => q.Options.MaxQueueLength), "{input}",
+            "The queue length beyond which a model refuses inputs (429): its live maxQueueLength.");
         meter.CreateObservableGauge("batches_in_flight", () => Each(q => q.InFlightBatches), "{batch}", "Batches of a model running now.");
+        meter.CreateObservableGauge("padding_efficiency_floor", () => Each(q => q.Options.MinPaddingEfficiency), "1",
+            "A model's live minPaddingEfficiency: the padding efficiency its batches keep to while sortByLength is on.");
+        meter.CreateObservableGauge("engine_up", () => Each(q => q.Fault is null ? 1 : 0), "1",
+            "1 while a model's engine (its dispatcher loop) runs; 0 once it has failed, and the model answers 503.");
     }
 
     public Histogram<int> BatchSize { get; }

@@ -27,6 +27,8 @@ public class MetricsTests
         recorder.Observe();
         Assert.Equal(3, recorder.Observed("queue_depth"));
         Assert.Equal(1, recorder.Observed("batches_in_flight"));
+        Assert.Equal(3, recorder.Observed("max_queue_length"));
+        Assert.Equal(1, recorder.Observed("engine_up"));
         rig.Model.Release();
         await Task.WhenAll(held, queued).WaitAsync(Rig.Guard);
 
@@ -117,6 +119,7 @@ public class MetricsTests
 
         Assert.Equal([("rejected_total", EmbeddingsMeter.ReasonQueueFull), ("rejected_total", EmbeddingsMeter.ReasonShuttingDown)], recorder.SeriesOf("rejected_total"));
         Assert.Equal(0, recorder.Observed("inputs_total") + recorder.Observed("rejected_total"));
+        Assert.Equal(Rig.Patient.MinPaddingEfficiency, recorder.Observed("padding_efficiency_floor"));
     }
 
     /// <summary>Listens to the Embeddings meter and keeps the measurements tagged with one model: each measurement of a
