@@ -18,8 +18,9 @@ public static class RedisGauge
         }
 
         // The connection is resolved at the first reading, not here: connecting must not hold up the start.
+        var redis = new Lazy<IConnectionMultiplexer>(services.GetRequiredService<IConnectionMultiplexer>);
         services.GetRequiredService<IMeterFactory>().Create(EmbeddingsMeter.Name).CreateObservableGauge("redis_up",
-            () => services.GetRequiredService<IConnectionMultiplexer>().IsConnected ? 1 : 0,
+            () => redis.Value.IsConnected ? 1 : 0,
             "1", "1 while this replica is connected to Redis; 0 while Redis is unreachable (health Degraded).");
     }
 }
