@@ -6,10 +6,13 @@ namespace Embeddings.AppHost;
 
 public static class PrometheusHosting
 {
+    private static readonly string[] RuleFiles = ["alerts.yml", "recording.yml"];
+
     /// <summary>
     /// Adds Prometheus for a local run, scraping every replica of <paramref name="api"/> on its own address every 5 s:
     /// the targets come from the api's <c>/prometheus/targets</c> (HTTP service discovery, refreshed every 5 s), so a
-    /// replica that starts or stops is picked up without a restart. <c>Prometheus:Mode</c> (container|executable|none)
+    /// replica that starts or stops is picked up without a restart. It loads deploy/prometheus's alerting and recording
+    /// rules (its Alerts and Rules pages), as a deployment's Prometheus would. <c>Prometheus:Mode</c> (container|executable|none)
     /// overrides the choice; otherwise a healthy container runtime means the container, a <c>prometheus</c> on PATH
     /// (Debian's package) means a local process, else none, said once. Deployments bring their own Prometheus, so a
     /// publish leaves it out.
@@ -33,6 +36,12 @@ public static class PrometheusHosting
 
         var folder = Directory.CreateTempSubdirectory("embeddings-prometheus-").FullName;
         builder.Services.AddHostedService(_ => new FolderCleanup(folder));
+        foreach (var rules in RuleFiles)
+        {
+            // Beside the config, which names them relative to itself (in the container too).
+            File.Copy(Path.Combine(builder.AppHostDirectory, "..", "deploy", "prometheus", rules), Path.Combine(folder, rules));
+        }
+
         var targets = api.GetEndpoint("http");
         var config = Path.Combine(folder, "prometheus.yml");
         return mode switch
@@ -76,6 +85,8 @@ public static class PrometheusHosting
         global:
           scrape_interval: 5s
           evaluation_interval: 5s
+        rule_files:
+        {string.Join("\n", RuleFiles.Select(r => $"  - {r}"))}
         scrape_configs:
           - job_name: embeddings-api
             metrics_path: /metrics

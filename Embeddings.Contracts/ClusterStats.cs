@@ -4,8 +4,9 @@ namespace Embeddings.Contracts;
 /// <param name="At">When this was read.</param>
 /// <param name="Replicas">Each replica that reported within the last few seconds.</param>
 /// <param name="Total">Per model over all replicas: throughput, queue depth and batches in flight summed; latency and
-/// queue-time percentiles the highest of the replicas (an upper bound); batch size, padding efficiency and cache hit
-/// ratio weighted by each replica's throughput.</param>
+/// queue-time percentiles read from the replicas' histogram buckets added up (the cluster's own percentiles, as
+/// <c>histogram_quantile</c> over <c>sum by (le)</c> gives them); batch size, padding efficiency and cache hit ratio
+/// weighted by each replica's throughput.</param>
 public sealed record ClusterStats(DateTimeOffset At, IReadOnlyList<ReplicaStats> Replicas, IReadOnlyList<ModelLiveStats> Total);
 
 /// <summary>One replica's recent stats, as it last reported them.</summary>
@@ -14,7 +15,10 @@ public sealed record ClusterStats(DateTimeOffset At, IReadOnlyList<ReplicaStats>
 /// <param name="At">When it reported.</param>
 public sealed record ReplicaStats(string ReplicaId, string? Address, DateTimeOffset At, IReadOnlyList<ModelLiveStats> Models);
 
-/// <summary>One model on one replica (or summed), over the last few seconds. Times in milliseconds.</summary>
+/// <summary>One model on one replica (or summed), over the last few seconds. Times in milliseconds. The percentiles
+/// are estimated from <paramref name="LatencyBuckets"/> and <paramref name="QueueBuckets"/> (seconds) as Prometheus's
+/// <c>histogram_quantile</c> does; the buckets are those of the last few seconds, and absent from a replica of an
+/// older version.</summary>
 public sealed record ModelLiveStats(
     string Model,
     double ItemsPerSecond,
@@ -30,4 +34,6 @@ public sealed record ModelLiveStats(
     int InFlightBatches,
     double CacheHitRatio,
     string ExecutionProvider,
-    long ConfigVersion);
+    long ConfigVersion,
+    BucketCounts? LatencyBuckets = null,
+    BucketCounts? QueueBuckets = null);

@@ -36,7 +36,7 @@ public sealed class EmbeddingRequestMetricsFilter(ApiMetrics metrics, ModelRegis
         {
             // Unknown names share one label, so junk model names cannot blow up the series count.
             var model = context.HttpContext.Items[ModelItem] as string;
-            metrics.RequestAnswered(model is not null && registry.TryGet(model, out var found) ? found.Id : "unknown", status, Stopwatch.GetElapsedTime(started));
+            metrics.RequestAnswered(model is not null && registry.TryGet(model, out var found) ? found.Id : ApiMetrics.UnknownModel, status, Stopwatch.GetElapsedTime(started));
         }
     }
 }

@@ -9,7 +9,8 @@ namespace Embeddings.Api.Stats;
 /// <summary>
 /// Turns this replica's cumulative counters into live stats: once a second it takes a snapshot per model, and a
 /// model's rates (items/s, batch size, padding efficiency, cache hit ratio) come from the change over the last few
-/// snapshots; its latency and queue-time percentiles from the samples of the same window.
+/// snapshots, and so do its latency and queue-time histograms (bucket counts then, less bucket counts at the start of
+/// the window), from which its percentiles are read as <c>histogram_quantile</c> reads them.
 /// </summary>
 public sealed class LiveStatsSampler(
     BatchProcessor processor, ModelRegistry registry, ApiMetrics metrics, IBatchingConfigStore config, TimeProvider time)
@@ -24,7 +25,8 @@ public sealed class LiveStatsSampler(
     public IReadOnlyList<ModelLiveStats> Sample()
     {
         var now = new Snapshot(time.GetTimestamp(), processor.GetAllStats().ToDictionary(
-            s => s.Model, s => (Stats: s, Cache: metrics.CacheCounts(s.Model))));
+            s => s.Model,
+            s => new ModelSnapshot(s, metrics.CacheCounts(s.Model), metrics.Durations(s.Model).Snapshot(), processor.QueueWaits(s.Model).Snapshot())));
         Snapshot oldest;
         lock (_lock)
         {
@@ -42,33 +44,37 @@ public sealed class LiveStatsSampler(
 
     private ModelLiveStats Describe(ModelDescriptor model, Snapshot from, Snapshot to)
     {
-        var (stats, cache) = to.Models[model.Id];
-        var (before, cacheBefore) = from.Models[model.Id];
+        var (stats, cache, latencyNow, queueNow) = to.Models[model.Id];
+        var (before, cacheBefore, latencyBefore, queueBefore) = from.Models[model.Id];
         var seconds = time.GetElapsedTime(from.At, to.At).TotalSeconds;
         var answered = stats.Completed + stats.Failed - before.Completed - before.Failed;
         var batches = stats.Batches - before.Batches;
         var padded = stats.PaddedTokens - before.PaddedTokens;
         var hits = cache.Hits - cacheBefore.Hits;
         var lookups = hits + cache.Misses - cacheBefore.Misses;
-        var latency = metrics.Durations(model.Id).Percentiles(Window, 0.5, 0.95, 0.99);
-        var queue = processor.QueueWaits(model.Id).Percentiles(Window, 0.5, 0.95, 0.99);
+        var latency = latencyNow.Since(latencyBefore);
+        var queue = queueNow.Since(queueBefore);
         return new ModelLiveStats(
             model.Id,
             ItemsPerSecond: seconds > 0 ? (stats.Completed - before.Completed) / seconds : 0,
-            LatencyP50Ms: latency[0] * 1000,
-            LatencyP95Ms: latency[1] * 1000,
-            LatencyP99Ms: latency[2] * 1000,
-            QueueP50Ms: queue[0] * 1000,
-            QueueP95Ms: queue[1] * 1000,
-            QueueP99Ms: queue[2] * 1000,
+            LatencyP50Ms: latency.Quantile(0.5) * 1000,
+            LatencyP95Ms: latency.Quantile(0.95) * 1000,
+            LatencyP99Ms: latency.Quantile(0.99) * 1000,
+            QueueP50Ms: queue.Quantile(0.5) * 1000,
+            QueueP95Ms: queue.Quantile(0.95) * 1000,
+            QueueP99Ms: queue.Quantile(0.99) * 1000,
             AverageBatchSize: batches > 0 ? (double)answered / batches : 0,
             PaddingEfficiency: padded > 0 ? (double)(stats.RealTokens - before.RealTokens) / padded : 1,
             QueueDepth: stats.QueueDepth,
             InFlightBatches: stats.InFlightBatches,
             CacheHitRatio: lookups > 0 ? (double)hits / lookups : 0,
             ExecutionProvider: model.ExecutionProvider,
-            ConfigVersion: config.Describe(model.Id).Version);
+            ConfigVersion: config.Describe(model.Id).Version,
+            LatencyBuckets: latency,
+            QueueBuckets: queue);
     }
 
-    private sealed record Snapshot(long At, Dictionary<string, (ModelStatsSnapshot Stats, (long Hits, long Misses) Cache)> Models);
+    private sealed record Snapshot(long At, Dictionary<string, ModelSnapshot> Models);
+
+    private sealed record ModelSnapshot(ModelStatsSnapshot Stats, (long Hits, long Misses) Cache, BucketCounts Latency, BucketCounts Queue);
 }

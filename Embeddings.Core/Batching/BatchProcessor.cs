@@ -47,10 +47,7 @@ public sealed class BatchProcessor : IAsyncDisposable
             model.Batching.EnsureValid();
         }
 
-        _instruments = new EngineInstruments(
-            meterFactory,
-            () => Measure(q => q.QueueDepth),
-            () => Measure(q => q.InFlightBatches));
+        _instruments = new EngineInstruments(meterFactory, () => _ordered ?? []); // empty until the queues exist
         _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _instruments, _abandon.Token))];
         _queues = _ordered.ToFrozenDictionary(q => q.Id, StringComparer.OrdinalIgnoreCase);
         Models = [.. _ordered.Select(q => q.Id)];
@@ -105,8 +102,8 @@ public sealed class BatchProcessor : IAsyncDisposable
 
     public ModelStatsSnapshot GetStats(string model) => Queue(model).GetStats();
 
-    /// <summary>Recent queue waits of a model's inputs (seconds), for live percentiles.</summary>
-    public SampleWindow QueueWaits(string model) => Queue(model).Stats.QueueWaits;
+    /// <summary>Queue waits of a model's inputs since start (seconds, in their histogram's buckets), for live percentiles.</summary>
+    public BucketCounter QueueWaits(string model) => Queue(model).Stats.QueueWaits;
 
     /// <summary>Stats of every model, in <see cref="Models"/> order.</summary>
     public IReadOnlyList<ModelStatsSnapshot> GetAllStats() => [.. _ordered.Select(q => q.GetStats())];
@@ -207,13 +204,5 @@ public sealed class BatchProcessor : IAsyncDisposable
     {
         await Task.WhenAll(_ordered.Select(q => q.Completion)).ConfigureAwait(false);
         BatchingLog.ShutdownCompleted(_logger);
-    }
-
-    private IEnumerable<Measurement<int>> Measure(Func<ModelQueue, int> value)
-    {
-        foreach (var queue in _ordered)
-        {
-            yield return new Measurement<int>(value(queue), new KeyValuePair<string, object?>(EmbeddingsMeter.ModelTag, queue.Id));
-        }
     }
 }

@@ -46,7 +46,7 @@ internal sealed partial class ModelQueue
         _options = registered.Batching;
         _time = time;
         _logger = logger;
-        Stats = new ModelStats(Id, instruments, time);
+        Stats = new ModelStats(Id, instruments);
         BatchingLog.QueueStarted(logger, Id, _options);
         _loop = Task.Run(RunAsync);
     }

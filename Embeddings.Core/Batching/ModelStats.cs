@@ -3,13 +3,14 @@ using Embeddings.Contracts;
 namespace Embeddings.Core.Batching;
 
 /// <summary>
-/// Records what one model's queue does, once per event, into both its instruments (for /metrics and OpenTelemetry)
-/// and the cumulative counters that <see cref="Snapshot"/> returns (for /models and the admin), so the two always
-/// agree. Per-input counters are lock-free; per-batch figures take a short lock, once per model call.
+/// Records what one model's queue does, once per event. Its cumulative counts are the one record of them: /models and
+/// the admin read them through <see cref="Snapshot"/>, and the engine's counters (observable instruments, for /metrics
+/// and OpenTelemetry) read them too, so they always agree. Per-batch distributions go to the histograms here.
+/// Per-input counts are lock-free; per-batch figures take a short lock, once per model call.
 /// <para>Every input ends in exactly one of completed, failed, cancelled or rejected, counted where its answer is set,
 /// so at rest inputs = completed + failed + cancelled + rejected.</para>
 /// </summary>
-internal sealed class ModelStats(string model, EngineInstruments instruments, TimeProvider time)
+internal sealed class ModelStats(string model, EngineInstruments instruments)
 {
     /// <summary>Weight of the newest batch in the moving estimate of seconds per input.</summary>
     private const double EwmaWeight = 0.2;
@@ -17,8 +18,8 @@ internal sealed class ModelStats(string model, EngineInstruments instruments, Ti
     private readonly KeyValuePair<string, object?> _tag = new(EmbeddingsMeter.ModelTag, model);
     private readonly Lock _lock = new();
 
-    /// <summary>Recent queue waits in seconds, for the live percentiles.</summary>
-    public SampleWindow QueueWaits { get; } = new(time);
+    /// <summary>Queue waits in seconds, in the buckets of their histogram, for the live percentiles.</summary>
+    public BucketCounter QueueWaits { get; } = new(EmbeddingsMeter.SecondsBuckets);
 
     private long _inputs;
     private long _completed;
@@ -38,36 +39,22 @@ internal sealed class ModelStats(string model, EngineInstruments instruments, Ti
     private double _inferenceSeconds;
     private double _secondsPerInput = double.NaN;
 
-    public void Accepted(int count)
-    {
-        Interlocked.Add(ref _inputs, count);
-        instruments.Inputs.Add(count, _tag);
-    }
+    public void Accepted(int count) => Interlocked.Add(ref _inputs, count);
 
     /// <summary>Inputs refused because the model's dispatcher has failed: they count as failed, as their callers see it.</summary>
     public void FailedAtAdmission(int count)
     {
         Interlocked.Add(ref _inputs, count);
         Interlocked.Add(ref _failed, count);
-        instruments.Inputs.Add(count, _tag);
-        instruments.Failed.Add(count, _tag);
     }
 
-    public void RejectedQueueFull(int count) => Rejected(ref _rejectedFull, count, EmbeddingsMeter.ReasonQueueFull);
+    public void RejectedQueueFull(int count) => Rejected(ref _rejectedFull, count);
 
-    public void RejectedShuttingDown(int count) => Rejected(ref _rejectedShutdown, count, EmbeddingsMeter.ReasonShuttingDown);
+    public void RejectedShuttingDown(int count) => Rejected(ref _rejectedShutdown, count);
 
-    public void Completed()
-    {
-        Interlocked.Increment(ref _completed);
-        instruments.Completed.Add(1, _tag);
-    }
+    public void Completed() => Interlocked.Increment(ref _completed);
 
-    public void Failed()
-    {
-        Interlocked.Increment(ref _failed);
-        instruments.Failed.Add(1, _tag);
-    }
+    public void Failed() => Interlocked.Increment(ref _failed);
 
     /// <summary>A caller left: while queued (it never costs inference) or while its batch ran (the result is dropped).</summary>
     public void Cancelled(bool inFlight)
@@ -77,15 +64,12 @@ internal sealed class ModelStats(string model, EngineInstruments instruments, Ti
         {
             Interlocked.Increment(ref _cancelledInFlight);
         }
-
-        instruments.Cancelled.Add(1, _tag);
     }
 
     /// <summary>One model call: its shape, how long it ran, and how long each of its inputs had waited.</summary>
     public void Batch(int count, long realTokens, long paddedTokens, TimeSpan inference, ReadOnlySpan<TimeSpan> waits, bool failed)
     {
         var efficiency = paddedTokens == 0 ? 1 : (double)realTokens / paddedTokens;
-        instruments.Batches.Add(1, _tag);
         instruments.BatchSize.Record(count, _tag);
         instruments.BatchTokens.Record(paddedTokens, _tag);
         instruments.PaddingEfficiency.Record(efficiency, _tag);
@@ -164,11 +148,9 @@ internal sealed class ModelStats(string model, EngineInstruments instruments, Ti
         }
     }
 
-    private void Rejected(ref long counter, int count, string reason)
+    private void Rejected(ref long counter, int count)
     {
         Interlocked.Add(ref _inputs, count);
         Interlocked.Add(ref counter, count);
-        instruments.Inputs.Add(count, _tag);
-        instruments.Rejected.Add(count, _tag, new(EmbeddingsMeter.ReasonTag, reason));
     }
 }

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Embeddings.Api.Tests;
 
-/// <summary>A model whose dispatcher died answers 503 "model unavailable", and /health says which model and why.</summary>
+/// <summary>A model whose dispatcher died answers 503 "model unavailable", /health says which model and why, and
+/// /metrics says embeddings_engine_up 0 for it.</summary>
 /// <remarks>Every queue's dispatcher fails the first time it waits for a batch window (its clock cannot start timers);
 /// a long window makes sure it waits.</remarks>
 public sealed class DeadDispatcherTests() : OwnApi(new ApiFactory(
@@ -37,5 +38,9 @@ public sealed class DeadDispatcherTests() : OwnApi(new ApiFactory(
         Assert.Equal(503, (int)health.StatusCode);
         Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
         Assert.Contains(ApiFactory.MiniLm, Factory.Processor.FailedModels.Keys);
+
+        // What the EmbeddingsModelEngineDown alert reads.
+        var metrics = await Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains($"embeddings_engine_up{{model=\"{ApiFactory.MiniLm}\"}} 0\n", metrics, StringComparison.Ordinal);
     }
 }

@@ -49,6 +49,7 @@ public class AppHostTests
         await AnEmbedIsAUnitVectorLinkedToItsBatchAsync(api, otlp);
         await AChangeWithTheAdminKeyReachesEveryReplicaAsync(api, replicas);
         await PrometheusScrapesEachReplicaAsync(app.GetEndpoint("prometheus", "http"), replicas);
+        await PrometheusLoadedTheRulesAsync(app.GetEndpoint("prometheus", "http"));
         await AssertDashboardShowsBothReplicasAndTheModelsAsync(app.GetEndpoint("admin", "http"));
     }
 
@@ -161,6 +162,24 @@ public class AppHostTests
             throw new TimeoutException($"{ex.Message} It has: {string.Join(", ", instances)}. Its targets: "
                 + await client.GetStringAsync(new Uri("/api/v1/targets", UriKind.Relative)), ex);
         }
+    }
+
+    /// <summary>deploy/prometheus's alerting and recording rules are loaded and evaluated (its Alerts tab lists them).</summary>
+    private static async Task PrometheusLoadedTheRulesAsync(Uri prometheus)
+    {
+        using var client = new HttpClient { BaseAddress = prometheus };
+        JsonArray groups = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            var answer = await client.GetFromJsonAsync<JsonNode>(new Uri("/api/v1/rules", UriKind.Relative));
+            groups = answer!["data"]!["groups"]!.AsArray();
+            return groups.SelectMany(g => g!["rules"]!.AsArray()).All(r => r!["health"]!.GetValue<string>() == "ok") && groups.Count == 2;
+        }, Limit, "Prometheus to load and evaluate the rules");
+
+        var rules = groups.ToDictionary(g => g!["name"]!.GetValue<string>(), g => g!["rules"]!.AsArray().Select(r => (Type: r!["type"]!.GetValue<string>(), Name: r["name"]!.GetValue<string>())).ToList());
+        Assert.Contains(rules["embeddings-alerts"], r => r is { Type: "alerting", Name: "EmbeddingsModelEngineDown" });
+        Assert.All(rules["embeddings-alerts"], r => Assert.Equal("alerting", r.Type));
+        Assert.Contains(rules["embeddings-recording"], r => r is { Type: "recording", Name: "instance_model:embeddings_queue_wait_seconds:p95_1m" });
     }
 
     private static async Task AssertDashboardShowsBothReplicasAndTheModelsAsync(Uri admin)

@@ -24,19 +24,22 @@ public class MetricsTests
         await rig.Model.WaitForStartedAsync(2).WaitAsync(Rig.Guard);
         var queued = rig.Processor.SubmitBatchAsync(rig.Id, [new("u"), new("v"), new("w")]); // waits for the one runner
         await Assert.ThrowsAsync<QueueFullException>(() => rig.Submit("overflow"));
-        recorder.Listener.RecordObservableInstruments();
-        Assert.Equal([3], recorder.Values("queue_depth"));
-        Assert.Equal([1], recorder.Values("batches_in_flight"));
+        recorder.Observe();
+        Assert.Equal(3, recorder.Observed("queue_depth"));
+        Assert.Equal(1, recorder.Observed("batches_in_flight"));
+        Assert.Equal(3, recorder.Observed("max_queue_length"));
+        Assert.Equal(1, recorder.Observed("engine_up"));
         rig.Model.Release();
         await Task.WhenAll(held, queued).WaitAsync(Rig.Guard);
 
-        Assert.Equal(10, recorder.Sum("inputs_total"));
-        Assert.Equal(9, recorder.Sum("completed_total"));
-        Assert.Equal(0, recorder.Sum("failed_total"));
-        Assert.Equal(0, recorder.Sum("cancelled_total"));
-        Assert.Equal(1, recorder.Sum("rejected_total"));
+        recorder.Observe();
+        Assert.Equal(10, recorder.Observed("inputs_total"));
+        Assert.Equal(9, recorder.Observed("completed_total"));
+        Assert.Equal(0, recorder.Observed("failed_total"));
+        Assert.Equal(0, recorder.Observed("cancelled_total"));
+        Assert.Equal(1, recorder.Observed("rejected_total"));
         Assert.Equal([EmbeddingsMeter.ReasonQueueFull], recorder.Reasons);
-        Assert.Equal(3, recorder.Sum("batches_total"));
+        Assert.Equal(3, recorder.Observed("batches_total"));
         Assert.Equal([3, 3, 3], recorder.Values("batch_size"));
         Assert.Equal([15, 9, 9], recorder.Values("batch_tokens"));
         Assert.Equal([0.8, 1, 1], recorder.Values("padding_efficiency"));
@@ -44,10 +47,10 @@ public class MetricsTests
         Assert.Equal(3, recorder.Values("inference_duration_seconds").Count);
 
         var stats = rig.Processor.GetStats(rig.Id);
-        Assert.Equal(recorder.Sum("inputs_total"), stats.Inputs);
-        Assert.Equal(recorder.Sum("completed_total"), stats.Completed);
-        Assert.Equal(recorder.Sum("rejected_total"), stats.RejectedQueueFull);
-        Assert.Equal(recorder.Sum("batches_total"), stats.Batches);
+        Assert.Equal(recorder.Observed("inputs_total"), stats.Inputs);
+        Assert.Equal(recorder.Observed("completed_total"), stats.Completed);
+        Assert.Equal(recorder.Observed("rejected_total"), stats.RejectedQueueFull);
+        Assert.Equal(recorder.Observed("batches_total"), stats.Batches);
         Assert.Equal(30, stats.RealTokens);
         Assert.Equal(33, stats.PaddedTokens);
         Assert.Equal(30.0 / 33, stats.PaddingEfficiency, 9);
@@ -100,10 +103,31 @@ public class MetricsTests
         Assert.Equal([rig.Id], rig.Processor.Models);
     }
 
-    /// <summary>Listens to the Embeddings meter and keeps the measurements tagged with one model.</summary>
+    [Fact]
+    public async Task Every_counter_series_of_a_model_exists_at_zero_before_its_first_event()
+    {
+        var model = new SimulatedModelOptions { Id = $"metrics-{Guid.NewGuid():N}" };
+        using var recorder = new Recorder(model.Id);
+        await using var rig = Rig.Create(model: model);
+
+        recorder.Observe();
+
+        foreach (var counter in new[] { "inputs_total", "completed_total", "failed_total", "cancelled_total", "batches_total" })
+        {
+            Assert.Equal([(counter, (string?)null)], recorder.SeriesOf(counter));
+        }
+
+        Assert.Equal([("rejected_total", EmbeddingsMeter.ReasonQueueFull), ("rejected_total", EmbeddingsMeter.ReasonShuttingDown)], recorder.SeriesOf("rejected_total"));
+        Assert.Equal(0, recorder.Observed("inputs_total") + recorder.Observed("rejected_total"));
+        Assert.Equal(Rig.Patient.MinPaddingEfficiency, recorder.Observed("padding_efficiency_floor"));
+    }
+
+    /// <summary>Listens to the Embeddings meter and keeps the measurements tagged with one model: each measurement of a
+    /// recorded instrument, and the last observation of each series of an observable one.</summary>
     private sealed class Recorder : IDisposable
     {
         private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _values = new();
+        private readonly ConcurrentDictionary<(string Instrument, string? Reason), double> _observed = new();
         private readonly ConcurrentDictionary<string, Instrument> _instruments = new();
         private readonly string _model;
 
@@ -126,11 +150,23 @@ public class MetricsTests
 
         public MeterListener Listener { get; } = new();
 
-        public ConcurrentBag<string> Reasons { get; } = [];
+        /// <summary>The reasons of the rejected_total series that are above 0.</summary>
+        public IReadOnlyList<string?> Reasons => [.. _observed.Where(o => o.Key.Instrument == "rejected_total" && o.Value > 0).Select(o => o.Key.Reason)];
 
         public IReadOnlyList<double> Values(string instrument) => [.. _values.GetValueOrDefault(instrument) ?? []];
 
-        public double Sum(string instrument) => Values(instrument).Sum();
+        /// <summary>Reads every observable instrument afresh.</summary>
+        public void Observe()
+        {
+            _observed.Clear();
+            Listener.RecordObservableInstruments();
+        }
+
+        /// <summary>An observable instrument's last observation, summed over its series.</summary>
+        public double Observed(string instrument) => _observed.Where(o => o.Key.Instrument == instrument).Sum(o => o.Value);
+
+        public IReadOnlyList<(string Instrument, string? Reason)> SeriesOf(string instrument) =>
+            [.. _observed.Keys.Where(k => k.Instrument == instrument).OrderBy(k => k.Reason, StringComparer.Ordinal)];
 
         public Instrument Instrument(string name) => _instruments[name];
 
@@ -146,13 +182,18 @@ public class MetricsTests
                 reason = tag.Key == EmbeddingsMeter.ReasonTag ? (string?)tag.Value : reason;
             }
 
-            if (ours)
+            if (!ours)
+            {
+                return;
+            }
+
+            if (instrument.IsObservable)
+            {
+                _observed[(instrument.Name, reason)] = Convert.ToDouble(value, null);
+            }
+            else
             {
                 _values.GetOrAdd(instrument.Name, _ => new()).Enqueue(Convert.ToDouble(value, null));
-                if (reason is not null)
-                {
-                    Reasons.Add(reason);
-                }
             }
         }
     }
