@@ -1,11 +1,11 @@
 using Embeddings.Api.Cache;
 using Embeddings.Api.Config;
-using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
-using Embeddings.Api.Hosting;
 using Embeddings.Api.Errors;
+using Embeddings.Api.Hosting;
 using Embeddings.Api.Metrics;
 using Embeddings.Api.Redis;
+using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Embeddings.Api.Stats;
 using Embeddings.Core.Batching;

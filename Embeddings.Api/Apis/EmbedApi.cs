@@ -1,6 +1,6 @@
-using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,4 @@
 using Embeddings.Api.Metrics;
-using Embeddings.Api.Stats;
 
 namespace Embeddings.Api.Apis;
 
@@ -13,7 +12,7 @@ public static class EmbeddingsApi
         app.MapModelsApi();
         app.MapStatsApi();
         app.MapPrometheusTargets();
-        app.MapEmbeddingsMetrics();
+        app.MapMetricsApi();
         app.MapOpenApi();
         return app;
     }

@@ -1,5 +1,5 @@
 using Embeddings.Api.Config;
-using Embeddings.Api.Contracts;
+using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Embeddings.Contracts;
 using Embeddings.Core.Batching;

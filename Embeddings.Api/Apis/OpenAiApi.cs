@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using Embeddings.Api.Contracts;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Embeddings.Core.Models;
 using Microsoft.AspNetCore.Http.HttpResults;

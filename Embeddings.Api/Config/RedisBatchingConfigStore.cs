@@ -1,7 +1,7 @@
 using System.Globalization;
-using Embeddings.Api.Contracts;
 using Embeddings.Api.Hosting;
 using Embeddings.Api.Redis;
+using Embeddings.Api.Requests;
 using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Api.Errors;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Embeddings.Api.Contracts;
 using Embeddings.Api.Redis;
+using Embeddings.Api.Requests;
 using Embeddings.Contracts;
 using StackExchange.Redis;
 

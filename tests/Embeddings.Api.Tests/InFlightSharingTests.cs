@@ -1,5 +1,6 @@
 using Embeddings.Api.Embedding;
 using Embeddings.Contracts;
+using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Microsoft.Extensions.DependencyInjection;
 

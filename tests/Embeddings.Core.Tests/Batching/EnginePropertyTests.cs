@@ -1,5 +1,6 @@
 using CsCheck;
 using Embeddings.Contracts;
+using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Tests.Batching;

@@ -1,3 +1,4 @@
+using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Tests.Batching;

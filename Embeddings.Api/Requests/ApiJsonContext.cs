@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Embeddings.Contracts;
 
-namespace Embeddings.Api.Contracts;
+namespace Embeddings.Api.Requests;
 
 /// <summary>
 /// Source-generated JSON for every body the API reads or writes: no reflection on the request path.
@@ -25,7 +25,7 @@ namespace Embeddings.Api.Contracts;
 [JsonSerializable(typeof(BatchingState))]
 [JsonSerializable(typeof(ClusterStats))]
 [JsonSerializable(typeof(ReplicaStats))]
-[JsonSerializable(typeof(Stats.PrometheusTargetGroup[]))]
+[JsonSerializable(typeof(Apis.PrometheusTargetGroup[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyList<ModelInfo>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ using Prometheus;
 
 namespace Embeddings.Api.Metrics;
 
-public static class MetricsEndpoint
+public static class PrometheusExportExtensions
 {
     /// <summary>
     /// Serves this app's <see cref="EmbeddingsMeter.Name"/> instruments as Prometheus text on <c>/metrics</c>, each as
@@ -30,13 +30,6 @@ public static class MetricsEndpoint
             return new PrometheusExport(registry, counters, adapter);
         });
 
-    public static IEndpointRouteBuilder MapEmbeddingsMetrics(this WebApplication app)
-    {
-        RedisGauge.Create(app.Services);
-        var export = app.Services.GetRequiredService<PrometheusExport>();
-        app.MapMetrics("/metrics", export.Registry).WithTags("Operations").ExcludeFromDescription();
-        return app;
-    }
 }
 
 /// <summary>This app's Prometheus registry, fed by its counters' listener and the meter adapter (stopped with the app).</summary>

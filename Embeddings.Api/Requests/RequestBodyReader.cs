@@ -4,7 +4,7 @@ using Embeddings.Api.Errors;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-namespace Embeddings.Api.Contracts;
+namespace Embeddings.Api.Requests;
 
 /// <summary>
 /// Reads a JSON body and turns every way it can be wrong into a 400 or 413 that says what was wrong and where.

@@ -1,6 +1,7 @@
 namespace Embeddings.Core.Models;
 
-/// <summary>Base of every error the engine reports to a caller. The API maps each type to one status code.</summary>
+/// <summary>Base of every error the engine or a model reports to a caller (the engine's own are in Batching/EngineErrors.cs).
+/// The API maps each type to one status code.</summary>
 public abstract class EmbeddingException : Exception
 {
     protected EmbeddingException(string message, Exception? inner = null) : base(message, inner) { }
@@ -26,23 +27,3 @@ public sealed class InputTooLongException(string modelId, int tokens, int maxTok
 
 /// <summary>Options (batching, or the model catalog at start) that fail validation.</summary>
 public sealed class InvalidOptionsException(string message) : EmbeddingException(message);
-
-/// <summary>The model's queue is full; try again after <see cref="RetryAfter"/>.</summary>
-public sealed class QueueFullException(string modelId, int maxQueueLength, TimeSpan retryAfter)
-    : EmbeddingException($"Model '{modelId}' has {maxQueueLength} inputs queued, its limit. Retry after {retryAfter.TotalSeconds:0.###} s.")
-{
-    public string ModelId { get; } = modelId;
-    public TimeSpan RetryAfter { get; } = retryAfter;
-}
-
-/// <summary>The processor is shutting down and takes no new work (or, at the end of a drain that ran out of time,
-/// gave up on work it had queued).</summary>
-public sealed class ShuttingDownException(string message = "The embedding service is shutting down and accepts no new work; retry on another replica.")
-    : EmbeddingException(message);
-
-/// <summary>The model failed while running a batch; every caller in that batch gets this.</summary>
-public sealed class ModelFailedException(string modelId, Exception inner)
-    : EmbeddingException($"Model '{modelId}' failed to run a batch: {inner.Message}", inner)
-{
-    public string ModelId { get; } = modelId;
-}

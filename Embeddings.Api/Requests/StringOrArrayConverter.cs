@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Embeddings.Api.Contracts;
+namespace Embeddings.Api.Requests;
 
 /// <summary>Reads <c>"text"</c> or <c>["text", ...]</c>; anything else (numbers, nulls inside, nested arrays) is a JSON error.</summary>
 public sealed class StringOrArrayConverter : JsonConverter<IReadOnlyList<string>>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Embeddings.Api.Contracts;
+namespace Embeddings.Api.Requests;
 
 /// <summary>Body of the OpenAI-compatible <c>POST /v1/embeddings</c>.</summary>
 public sealed record OpenAiEmbeddingRequest

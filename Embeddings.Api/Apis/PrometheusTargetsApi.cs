@@ -1,6 +1,7 @@
+using Embeddings.Api.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Embeddings.Api.Stats;
+namespace Embeddings.Api.Apis;
 
 /// <summary>One group of scrape targets, in the shape Prometheus's <c>http_sd_configs</c> reads.</summary>
 public sealed record PrometheusTargetGroup(IReadOnlyList<string> Targets, IReadOnlyDictionary<string, string> Labels);

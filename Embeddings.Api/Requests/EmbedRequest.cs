@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Embeddings.Api.Contracts;
+namespace Embeddings.Api.Requests;
 
 /// <summary>Body of <c>POST /embed/{model}</c>. <see cref="Inputs"/> takes one string or an array of strings.</summary>
 public sealed record EmbedRequest

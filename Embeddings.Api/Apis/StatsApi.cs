@@ -1,7 +1,8 @@
+using Embeddings.Api.Stats;
 using Embeddings.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Embeddings.Api.Stats;
+namespace Embeddings.Api.Apis;
 
 /// <summary><c>GET /stats</c>: every live replica's stats of the last few seconds, per model, and their sum.</summary>
 public static class StatsApi
