@@ -87,17 +87,13 @@ public static partial class BuiltInModelExtractor
             string written;
             try
             {
-                using var source = ManifestResourceReader.Open(packagePath, resource);
                 using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = new byte[1 << 20];
-                int read;
-                while ((read = source.Read(buffer)) > 0)
+                ManifestResourceReader.Read(packagePath, resource, chunk =>
                 {
-                    hash.AppendData(buffer, 0, read);
-                    output.Write(buffer, 0, read);
-                }
-
+                    hash.AppendData(chunk);
+                    output.Write(chunk);
+                });
                 output.Flush(flushToDisk: true);
                 written = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
