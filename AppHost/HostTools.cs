@@ -3,10 +3,15 @@ using System.Diagnostics;
 namespace Embeddings.AppHost;
 
 /// <summary>What this machine can run: a container runtime that answers, or a program on PATH.</summary>
-internal static class HostTools
+public static class HostTools
 {
+    /// <summary>Asked once per run, however many resources want to know: `docker info` can take seconds.</summary>
+    private static readonly Lazy<bool> ContainerRuntime = new(AskContainerRuntime);
+
     /// <summary>The docker CLI can exist without an engine; only a server answering `docker info` counts.</summary>
-    public static bool ContainerRuntimeIsHealthy()
+    public static bool ContainerRuntimeIsHealthy() => ContainerRuntime.Value;
+
+    private static bool AskContainerRuntime()
     {
         if (!OnPath("docker"))
         {

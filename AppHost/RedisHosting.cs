@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Embeddings.AppHost;
 
@@ -30,12 +31,21 @@ public static class RedisHosting
     {
         var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true);
         var redis = new RedisServerResource(name, builder.AppHostDirectory, password.Resource);
+
+        // Healthy once it answers PING with the password: the Redis health check Aspire's own Redis uses.
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
+            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+        var healthCheck = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not known yet."), name: healthCheck);
+
         return builder.AddResource(redis)
             .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithEnvironment("REDIS_PASSWORD", password)
             .WithEnvironment("REDIS_PORT", redis.Endpoint.Property(EndpointProperty.TargetPort))
             // No persistence: the data is config and cache, and a dev run leaves no dump files behind.
             .WithArgs("-c", """printf 'requirepass %s\n' "$REDIS_PASSWORD" | exec redis-server - --port "$REDIS_PORT" --bind 127.0.0.1 -::1 --save '' --appendonly no""")
-            .WithRedisPingHealthCheck();
+            .WithHealthCheck(healthCheck);
     }
 }

@@ -27,7 +27,7 @@ public class AppHostTests
     public async Task The_app_runs_scaled_out_sharing_config_through_redis_scraped_by_prometheus_and_traced_to_its_batches()
     {
         Prerequisites.RequireRedis();
-        Assert.True(Prerequisites.OnPath("prometheus"), "The AppHost test needs Prometheus: apt-get install -y prometheus.");
+        Prerequisites.RequirePrometheus();
         using var cts = new CancellationTokenSource(StartupTimeout);
         await using var otlp = await OtlpReceiver.StartAsync();
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(

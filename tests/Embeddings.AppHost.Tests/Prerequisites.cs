@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Embeddings.AppHost;
 
 namespace Embeddings.AppHost.Tests;
 
@@ -10,30 +10,13 @@ public sealed class AppHostCollection
 }
 
 /// <summary>What the machine must have before the whole app can start; checked up front so a missing piece fails in
-/// a second with its name, not after the startup timeout.</summary>
+/// a second with its name, not after the startup timeout. It asks the way the AppHost itself does (HostTools).</summary>
 internal static class Prerequisites
 {
     public static void RequireRedis() => Assert.True(
-        OnPath("redis-server") || DockerAnswers(),
+        HostTools.OnPath("redis-server") || HostTools.ContainerRuntimeIsHealthy(),
         "The AppHost needs Redis: install redis-server (apt-get install -y redis-server) or run a Docker engine.");
 
-    public static bool OnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, name)));
-
-    private static bool DockerAnswers()
-    {
-        if (!OnPath("docker"))
-        {
-            return false;
-        }
-
-        using var docker = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        return docker.WaitForExit(TimeSpan.FromSeconds(10)) && docker.ExitCode == 0;
-    }
+    public static void RequirePrometheus() => Assert.True(
+        HostTools.OnPath("prometheus"), "The AppHost test needs Prometheus: apt-get install -y prometheus.");
 }
