@@ -6,7 +6,7 @@ namespace Embeddings.Contracts;
 /// <param name="Total">Per model over all replicas: throughput, queue depth and batches in flight summed; latency and
 /// queue-time percentiles read from the replicas' histogram buckets added up (the cluster's own percentiles, as
 /// <c>histogram_quantile</c> over <c>sum by (le)</c> gives them); batch size, padding efficiency and cache hit ratio
-/// weighted by each replica's throughput.</param>
+/// as ratios of the replicas' counts added up (weighted by each replica's batches, padded tokens and cache lookups).</param>
 public sealed record ClusterStats(DateTimeOffset At, IReadOnlyList<ReplicaStats> Replicas, IReadOnlyList<ModelLiveStats> Total);
 
 /// <summary>One replica's recent stats, as it last reported them.</summary>
@@ -18,7 +18,7 @@ public sealed record ReplicaStats(string ReplicaId, string? Address, DateTimeOff
 /// <summary>One model on one replica (or summed), over the last few seconds. Times in milliseconds. The percentiles
 /// are estimated from <paramref name="LatencyBuckets"/> and <paramref name="QueueBuckets"/> (seconds) as Prometheus's
 /// <c>histogram_quantile</c> does; the buckets are those of the last few seconds, and absent from a replica of an
-/// older version.</summary>
+/// older version. The last three rates are what the ratios above are ratios of, so that replicas add up.</summary>
 public sealed record ModelLiveStats(
     string Model,
     double ItemsPerSecond,
@@ -36,4 +36,7 @@ public sealed record ModelLiveStats(
     string ExecutionProvider,
     long ConfigVersion,
     BucketCounts? LatencyBuckets = null,
-    BucketCounts? QueueBuckets = null);
+    BucketCounts? QueueBuckets = null,
+    double BatchesPerSecond = 0,
+    double PaddedTokensPerSecond = 0,
+    double CacheLookupsPerSecond = 0);

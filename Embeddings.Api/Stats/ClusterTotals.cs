@@ -18,9 +18,12 @@ public static class ClusterTotals
 
     private static ModelLiveStats Sum(IGrouping<string, ModelLiveStats> model)
     {
-        var rate = model.Sum(m => m.ItemsPerSecond);
-        double Weighted(Func<ModelLiveStats, double> value) =>
-            rate > 0 ? model.Sum(m => value(m) * m.ItemsPerSecond) / rate : model.Average(value);
+        // A ratio over the cluster is the ratio of the counts added up: each replica's ratio weighted by its denominator.
+        double Weighted(Func<ModelLiveStats, double> ratio, Func<ModelLiveStats, double> denominator)
+        {
+            var weight = model.Sum(denominator);
+            return weight > 0 ? model.Sum(m => ratio(m) * denominator(m)) / weight : model.Average(ratio);
+        }
 
         // The cluster's percentiles come from every replica's observations together, not from the replicas' percentiles.
         var latency = BucketCounts.Sum(model.Select(m => m.LatencyBuckets));
@@ -28,21 +31,24 @@ public static class ClusterTotals
         double Ms(BucketCounts? histogram, double q) => (histogram?.Quantile(q) ?? 0) * 1000;
         return new ModelLiveStats(
             model.Key,
-            rate,
+            model.Sum(m => m.ItemsPerSecond),
             Ms(latency, 0.5),
             Ms(latency, 0.95),
             Ms(latency, 0.99),
             Ms(queue, 0.5),
             Ms(queue, 0.95),
             Ms(queue, 0.99),
-            Weighted(m => m.AverageBatchSize),
-            Weighted(m => m.PaddingEfficiency),
+            Weighted(m => m.AverageBatchSize, m => m.BatchesPerSecond),
+            Weighted(m => m.PaddingEfficiency, m => m.PaddedTokensPerSecond),
             model.Sum(m => m.QueueDepth),
             model.Sum(m => m.InFlightBatches),
-            Weighted(m => m.CacheHitRatio),
+            Weighted(m => m.CacheHitRatio, m => m.CacheLookupsPerSecond),
             string.Join(", ", model.Select(m => m.ExecutionProvider).Distinct()),
             model.Max(m => m.ConfigVersion),
             latency,
-            queue);
+            queue,
+            model.Sum(m => m.BatchesPerSecond),
+            model.Sum(m => m.PaddedTokensPerSecond),
+            model.Sum(m => m.CacheLookupsPerSecond));
     }
 }

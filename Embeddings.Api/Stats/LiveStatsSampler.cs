@@ -71,7 +71,10 @@ public sealed class LiveStatsSampler(
             ExecutionProvider: model.ExecutionProvider,
             ConfigVersion: config.Describe(model.Id).Version,
             LatencyBuckets: latency,
-            QueueBuckets: queue);
+            QueueBuckets: queue,
+            BatchesPerSecond: seconds > 0 ? batches / seconds : 0,
+            PaddedTokensPerSecond: seconds > 0 ? padded / seconds : 0,
+            CacheLookupsPerSecond: seconds > 0 ? lookups / seconds : 0);
     }
 
     private sealed record Snapshot(long At, Dictionary<string, ModelSnapshot> Models);

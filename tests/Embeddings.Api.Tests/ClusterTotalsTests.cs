@@ -38,6 +38,31 @@ public sealed class ClusterTotalsTests
         Assert.Equal(current.Models[0].QueueP50Ms, total.QueueP50Ms, 9);
     }
 
+    [Fact]
+    public void The_total_s_ratios_are_the_ratios_of_the_replicas_counts_added_up()
+    {
+        // A: 100 items/s in batches of 10 (10 batches/s), padding 0.5 of 2000 tokens/s, 20 cache lookups/s, all hits.
+        // B: 100 items/s in batches of 1 (100 batches/s), padding 1.0 of 200 tokens/s, 180 lookups/s, none hit.
+        var a = Stats("a", items: 100, batchSize: 10, batches: 10, efficiency: 0.5, padded: 2000, hitRatio: 1, lookups: 20);
+        var b = Stats("b", items: 100, batchSize: 1, batches: 100, efficiency: 1.0, padded: 200, hitRatio: 0, lookups: 180);
+
+        var total = ClusterTotals.Of(DateTimeOffset.UnixEpoch, [a, b]).Total.Single();
+
+        Assert.Equal(200, total.ItemsPerSecond, 9);
+        Assert.Equal(200.0 / 110, total.AverageBatchSize, 9); // 200 items in 110 batches, not the mean of 10 and 1
+        Assert.Equal((1000.0 + 200) / 2200, total.PaddingEfficiency, 9); // real tokens over padded tokens, all replicas
+        Assert.Equal(20.0 / 200, total.CacheHitRatio, 9); // 20 hits of 200 lookups
+        Assert.Equal((110, 2200, 200), (total.BatchesPerSecond, total.PaddedTokensPerSecond, total.CacheLookupsPerSecond));
+    }
+
+    private static ReplicaStats Stats(
+        string id, double items, double batchSize, double batches, double efficiency, double padded, double hitRatio, double lookups) =>
+        new(id, null, DateTimeOffset.UnixEpoch,
+        [
+            new ModelLiveStats("all-minilm-l6-v2", items, 0, 0, 0, 0, 0, 0, batchSize, efficiency, 0, 0, hitRatio, "cpu", 1,
+                BatchesPerSecond: batches, PaddedTokensPerSecond: padded, CacheLookupsPerSecond: lookups),
+        ]);
+
     private static BucketCounts Buckets(double seconds, int count)
     {
         var counter = new BucketCounter(EmbeddingsMeter.SecondsBuckets);
