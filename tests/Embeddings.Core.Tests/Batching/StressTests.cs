@@ -48,7 +48,10 @@ public class StressTests
         var stats = rig.Processor.GetStats(rig.Id);
         Assert.Equal(400, stats.Inputs);
         Assert.Equal(stats.Inputs, stats.Completed + stats.Failed + stats.Cancelled + stats.Rejected);
-        Assert.Equal(rig.Model.EmbeddedInputs, stats.Completed);
+        // The promise in the race between a caller leaving and its batch being planned: an input whose caller leaves
+        // after its batch was planned still runs (a running batch cannot drop one input), and counts as cancelled in
+        // flight, never completed. So every input the model embedded is answered once, one way or the other.
+        Assert.Equal(rig.Model.EmbeddedInputs, stats.Completed + stats.CancelledInFlight);
         Assert.Equal(0, stats.QueueDepth);
         Assert.Equal(0, stats.InFlightBatches);
         Assert.True(answers.Count(a => a is not null) >= 400 - 134);
