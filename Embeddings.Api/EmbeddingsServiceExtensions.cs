@@ -40,7 +40,7 @@ public static class EmbeddingsServiceExtensions
         // Redis, when configured, is shared by every replica: the source of the batching config, the cache's second
         // level, and where replicas leave their live stats. Without it each of these is this process's own.
         var redis = builder.AddOptionalRedis("redis");
-        services.AddEmbeddingsCache(withRedis: redis);
+        services.AddEmbeddingsCache();
         if (redis)
         {
             services.AddSingleton<RedisGuard>();

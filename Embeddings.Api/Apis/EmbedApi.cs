@@ -1,7 +1,9 @@
 using Embeddings.Api.Embedding;
+using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
 using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
+using Embeddings.Core.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Embeddings.Api.Apis;
@@ -22,16 +24,30 @@ public static class EmbedApi
         return app;
     }
 
-    /// <summary>Errors are thrown and answered by the one exception handler (<see cref="Errors.ErrorTable"/>).</summary>
-    public static async Task<Ok<EmbedResponse>> EmbedAsync(
-        string model, HttpContext context, RequestBodyReader reader, EmbeddingService embeddings)
+    /// <summary>Every refusal comes back as a value and is answered through the one table (<see cref="ErrorTable"/>).</summary>
+    public static async Task<Results<Ok<EmbedResponse>, ProblemHttpResult>> EmbedAsync(
+        string model, HttpContext context, RequestBodyReader reader, ModelRegistry registry, EmbeddingService embeddings)
     {
         EmbeddingRequestMetricsFilter.SetModel(context, model);
-        var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.EmbedRequest, context.RequestAborted);
-        var outcome = await embeddings.EmbedAsync(
-            model, request.Inputs, new EmbedSettings(request.Truncate, request.Normalize, request.Prompt), context.RequestAborted);
+        var (request, unreadable) = await reader.ReadAsync(context.Request, ApiJsonContext.Default.EmbedRequest, context.RequestAborted);
+        if (unreadable is not null)
+        {
+            return ErrorTable.Problem(unreadable, context);
+        }
 
-        EmbeddingResponseHeaders.Write(context.Response, outcome);
-        return TypedResults.Ok(new EmbedResponse(outcome.Model.Id, outcome.Model.Dimensions, outcome.Vectors, new EmbedUsage(outcome.Tokens)));
+        if (!registry.TryGet(model, out var found))
+        {
+            return ErrorTable.Problem(new ModelNotFoundException(model), context);
+        }
+
+        var (outcome, refused) = await embeddings.EmbedAsync(
+            found.Model.Descriptor, request!.Inputs, new EmbedSettings(request.Truncate, request.Normalize, request.Prompt), context.RequestAborted);
+        if (refused is not null)
+        {
+            return ErrorTable.Problem(refused, context);
+        }
+
+        EmbeddingResponseHeaders.Write(context.Response, outcome!);
+        return TypedResults.Ok(new EmbedResponse(outcome!.Model.Id, outcome.Model.Dimensions, outcome.Vectors, new EmbedUsage(outcome.Tokens)));
     }
 }

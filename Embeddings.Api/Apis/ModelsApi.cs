@@ -1,4 +1,5 @@
 using Embeddings.Api.Config;
+using Embeddings.Api.Errors;
 using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Embeddings.Contracts;
@@ -51,20 +52,33 @@ public static class ModelsApi
     public static Ok<IReadOnlyList<ModelInfo>> ListModels(ModelRegistry registry, BatchProcessor processor, IBatchingConfigStore store) =>
         TypedResults.Ok<IReadOnlyList<ModelInfo>>(registry.All.Select(m => Describe(m.Model.Descriptor, processor, store)).ToList());
 
-    public static Ok<ModelInfo> GetModel(string model, ModelRegistry registry, BatchProcessor processor, IBatchingConfigStore store) =>
-        TypedResults.Ok(Describe(registry.Get(model).Model.Descriptor, processor, store));
+    public static Results<Ok<ModelInfo>, ProblemHttpResult> GetModel(
+        string model, HttpContext context, ModelRegistry registry, BatchProcessor processor, IBatchingConfigStore store) =>
+        registry.TryGet(model, out var found)
+            ? TypedResults.Ok(Describe(found.Model.Descriptor, processor, store))
+            : ErrorTable.Problem(new ModelNotFoundException(model), context);
 
-    public static async Task<Ok<BatchingState>> UpdateBatchingAsync(
+    /// <summary>The store's own failures (Redis unavailable, conflicts, invalid options) are thrown and answered by the
+    /// one table; an unknown model and an unreadable body come back as values.</summary>
+    public static async Task<Results<Ok<BatchingState>, ProblemHttpResult>> UpdateBatchingAsync(
         string model, HttpContext context, ModelRegistry registry, RequestBodyReader reader, IBatchingConfigStore store)
     {
-        var id = registry.Get(model).Id;
-        var patch = await reader.ReadAsync(context.Request, ApiJsonContext.Default.BatchingPatch, context.RequestAborted);
-        return TypedResults.Ok(await store.UpdateAsync(id, patch, UpdatedBy(context), context.RequestAborted));
+        if (!registry.TryGet(model, out var found))
+        {
+            return ErrorTable.Problem(new ModelNotFoundException(model), context);
+        }
+
+        var (patch, unreadable) = await reader.ReadAsync(context.Request, ApiJsonContext.Default.BatchingPatch, context.RequestAborted);
+        return unreadable is not null
+            ? ErrorTable.Problem(unreadable, context)
+            : TypedResults.Ok(await store.UpdateAsync(found.Id, patch!, UpdatedBy(context), context.RequestAborted));
     }
 
-    public static async Task<Ok<BatchingState>> ResetBatchingAsync(
+    public static async Task<Results<Ok<BatchingState>, ProblemHttpResult>> ResetBatchingAsync(
         string model, HttpContext context, ModelRegistry registry, IBatchingConfigStore store) =>
-        TypedResults.Ok(await store.ResetAsync(registry.Get(model).Id, UpdatedBy(context), context.RequestAborted));
+        registry.TryGet(model, out var found)
+            ? TypedResults.Ok(await store.ResetAsync(found.Id, UpdatedBy(context), context.RequestAborted))
+            : ErrorTable.Problem(new ModelNotFoundException(model), context);
 
     private static ModelInfo Describe(ModelDescriptor model, BatchProcessor processor, IBatchingConfigStore store)
     {

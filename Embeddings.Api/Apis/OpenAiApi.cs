@@ -25,35 +25,49 @@ public static class OpenAiApi
         return app;
     }
 
-    /// <summary>Errors are thrown and answered by the one exception handler (<see cref="ErrorTable"/>).</summary>
-    public static async Task<Ok<OpenAiEmbeddingResponse>> CreateEmbeddingsAsync(
+    /// <summary>Every refusal comes back as a value and is answered through the one table (<see cref="ErrorTable"/>).</summary>
+    public static async Task<Results<Ok<OpenAiEmbeddingResponse>, ProblemHttpResult>> CreateEmbeddingsAsync(
         HttpContext context, RequestBodyReader reader, EmbeddingService embeddings, ModelRegistry registry)
     {
-        var request = await reader.ReadAsync(context.Request, ApiJsonContext.Default.OpenAiEmbeddingRequest, context.RequestAborted);
-        if (string.IsNullOrWhiteSpace(request.Model))
+        var (request, unreadable) = await reader.ReadAsync(context.Request, ApiJsonContext.Default.OpenAiEmbeddingRequest, context.RequestAborted);
+        if (unreadable is not null)
         {
-            throw RequestException.BadRequest("'model' is required.");
+            return ErrorTable.Problem(unreadable, context);
+        }
+
+        if (string.IsNullOrWhiteSpace(request!.Model))
+        {
+            return ErrorTable.Problem(RequestException.BadRequest("'model' is required."), context);
         }
 
         EmbeddingRequestMetricsFilter.SetModel(context, request.Model);
-        var base64 = request.EncodingFormat switch
+        if (request.EncodingFormat is not (null or "float" or "base64"))
         {
-            null or "float" => false,
-            "base64" => true,
-            _ => throw RequestException.BadRequest($"'encoding_format' must be \"float\" or \"base64\", not \"{request.EncodingFormat}\"."),
-        };
-
-        // These models are not trained for shortened (Matryoshka) vectors, so only their full size is offered.
-        var model = registry.Get(request.Model).Model.Descriptor;
-        if (request.Dimensions is { } dimensions && dimensions != model.Dimensions)
-        {
-            throw RequestException.BadRequest(
-                $"Model '{model.Id}' produces {model.Dimensions} dimensions; 'dimensions' must be {model.Dimensions} or absent.");
+            return ErrorTable.Problem(
+                RequestException.BadRequest($"'encoding_format' must be \"float\" or \"base64\", not \"{request.EncodingFormat}\"."), context);
         }
 
-        var outcome = await embeddings.EmbedAsync(model.Id, request.Input, new EmbedSettings(), context.RequestAborted);
+        if (!registry.TryGet(request.Model, out var found))
+        {
+            return ErrorTable.Problem(new ModelNotFoundException(request.Model), context);
+        }
 
-        var data = new OpenAiEmbedding[outcome.Vectors.Count];
+        // These models are not trained for shortened (Matryoshka) vectors, so only their full size is offered.
+        var model = found.Model.Descriptor;
+        if (request.Dimensions is { } dimensions && dimensions != model.Dimensions)
+        {
+            return ErrorTable.Problem(RequestException.BadRequest(
+                $"Model '{model.Id}' produces {model.Dimensions} dimensions; 'dimensions' must be {model.Dimensions} or absent."), context);
+        }
+
+        var (outcome, refused) = await embeddings.EmbedAsync(model, request.Input, new EmbedSettings(), context.RequestAborted);
+        if (refused is not null)
+        {
+            return ErrorTable.Problem(refused, context);
+        }
+
+        var base64 = request.EncodingFormat == "base64";
+        var data = new OpenAiEmbedding[outcome!.Vectors.Count];
         for (var i = 0; i < data.Length; i++)
         {
             data[i] = new OpenAiEmbedding(i, base64 ? ToBase64(outcome.Vectors[i]) : outcome.Vectors[i]);

@@ -1,10 +1,9 @@
-using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Embeddings.Api.Cache;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
 namespace Embeddings.Api.Embedding;
@@ -17,92 +16,150 @@ public sealed record EmbedSettings(bool Truncate = true, bool? Normalize = null,
 /// computed for an identical input of another request at the same time.</param>
 public sealed record EmbedOutcome(ModelDescriptor Model, IReadOnlyList<float[]> Vectors, int Tokens, int CacheHits, BatchTimings SlowestTimings);
 
+/// <summary>A request's answer: its vectors, or the error that refuses it (a value to answer with, never thrown).</summary>
+public readonly record struct EmbedResult(EmbedOutcome? Outcome, Exception? Error)
+{
+    public static implicit operator EmbedResult(EmbedOutcome outcome) => new(outcome, null);
+
+    public static EmbedResult Refused(Exception error) => new(null, error);
+}
+
 /// <summary>
-/// The request path both embedding routes share: validate, then look each distinct input up in the result cache
-/// (HybridCache: this replica's memory, then Redis), all at once; the misses go to the model's queue, where the
-/// engine batches them, and their vectors go back into the cache. Identical inputs in flight in this replica share
-/// one computation (HybridCache's own); if it fails, all of them get its error, and none tries again.
+/// The request path both embedding routes share, one step each, once per request: check the request (and decide its
+/// prompt prefix and normalisation), look every distinct input up in the cache at once, join identical inputs that
+/// other requests are computing, and hand the rest to the engine in one all-or-nothing call. Refusals (a bad input,
+/// a full queue, shutting down, a failed model) come back as values.
 /// </summary>
 public sealed class EmbeddingService(
-    HybridCache cache,
-    BatchProcessor processor,
-    ModelRegistry registry,
-    ApiMetrics metrics,
-    IOptions<ApiOptions> options)
+    EmbeddingCache cache, SharedComputations shared, BatchProcessor processor, ApiMetrics metrics, IOptions<ApiOptions> options)
 {
-    private readonly HybridCacheEntryOptions _entry = CacheExtensions.EntryOptions(options.Value);
-
-    public async Task<EmbedOutcome> EmbedAsync(string modelId, IReadOnlyList<string>? texts, EmbedSettings settings, CancellationToken ct)
+    public async Task<EmbedResult> EmbedAsync(ModelDescriptor model, IReadOnlyList<string>? texts, EmbedSettings settings, CancellationToken ct)
     {
-        var model = registry.Get(modelId).Model.Descriptor;
-        Validate(model, texts, settings);
+        if (!TryCheck(model, texts, settings, out var prefix, out var invalid))
+        {
+            return EmbedResult.Refused(invalid);
+        }
 
-        var normalize = settings.Normalize ?? model.Normalize;
-        var lookups = new Dictionary<string, Lookup>(StringComparer.Ordinal);
-        var perInput = new Lookup[texts.Count];
+        var normalize = settings.Normalize ?? model.Normalize; // the one place a request's default is decided
+        var (keys, keyOfInput, firstInput) = DistinctKeys(model, texts, normalize, settings);
+        var cached = await cache.GetAsync(keys, ct);
+
+        // Every input the cache did not have joins its computation; this request runs those it starts, in one call.
+        var computations = new SharedComputations.Computation?[keys.Length];
+        var owned = new List<int>();
+        for (var k = 0; k < keys.Length; k++)
+        {
+            if (cached[k] is null)
+            {
+                computations[k] = shared.Join(keys[k], out var mine);
+                if (mine)
+                {
+                    owned.Add(k);
+                }
+            }
+        }
+
+        var waited = computations.OfType<SharedComputations.Computation>().ToList();
+        var inputs = owned.Select(k => new ModelInput(prefix + texts[firstInput[k]], settings.Truncate, normalize)).ToList();
+        var run = RunAsync(model, inputs, [.. owned.Select(k => (keys[k], computations[k]!))]);
+
+        await ((Task)Task.WhenAll(waited.Select(c => c.Answer))).WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (ct.IsCancellationRequested)
+        {
+            waited.ForEach(c => c.Leave()); // the caller left: what nobody else waits for leaves the queue
+            ct.ThrowIfCancellationRequested();
+        }
+        if (waited.Select(c => c.Answer.Exception?.InnerException).FirstOrDefault(e => e is not null) is { } failed)
+        {
+            return EmbedResult.Refused(failed);
+        }
+
+        var ownedKeys = owned.ToHashSet();
+        var vectors = new float[texts.Count][];
+        var tokens = 0;
+        var hits = 0;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var k = keyOfInput[i];
+            var answer = cached[k] ?? await computations[k]!.Answer;
+            vectors[i] = answer.Vector;
+            tokens += answer.TokenCount;
+            hits += ownedKeys.Contains(k) ? 0 : 1;
+        }
+
+        metrics.CacheLookups(model.Id, hits, texts.Count - hits);
+        return new EmbedOutcome(model, vectors, tokens, hits, await run);
+    }
+
+    /// <summary>The request's distinct cache keys, which of them each input has, and the first input of each.</summary>
+    private static (string[] Keys, int[] KeyOfInput, int[] FirstInput) DistinctKeys(
+        ModelDescriptor model, IReadOnlyList<string> texts, bool normalize, EmbedSettings settings)
+    {
+        var index = new Dictionary<string, int>(texts.Count, StringComparer.Ordinal);
+        var keys = new List<string>(texts.Count);
+        var first = new List<int>(texts.Count);
+        var keyOfInput = new int[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
             var key = CacheKey.For(model, normalize, settings.Truncate, settings.Prompt, texts[i]);
-            if (!lookups.TryGetValue(key, out var lookup))
+            if (!index.TryGetValue(key, out var k))
             {
-                lookups[key] = lookup = new Lookup(processor, model.Id, key, new ModelInput(texts[i], settings.Truncate, normalize, settings.Prompt));
+                index[key] = k = keys.Count;
+                keys.Add(key);
+                first.Add(i);
             }
 
-            perInput[i] = lookup;
+            keyOfInput[i] = k;
         }
 
-        // The first failure (a full queue, a failed model) answers the request at once: the other lookups stop
-        // waiting, and an input that nobody else waits for leaves the queue without reaching the model.
-        using var request = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var failure = new FirstFailure();
-        await Task.WhenAll(lookups.Values.Select(l => l.RunAsync(cache, _entry, request, failure)));
-        ct.ThrowIfCancellationRequested();
-        failure.ThrowIfAny();
-
-        var vectors = new float[perInput.Length][];
-        var tokens = 0;
-        var hits = 0;
-        var slowest = default(BatchTimings);
-        foreach (var (lookup, i) in perInput.Select((l, i) => (l, i)))
-        {
-            vectors[i] = lookup.Result!.Vector;
-            tokens += lookup.Result.TokenCount;
-            hits += lookup.Computed ? 0 : 1;
-            slowest = Slowest(slowest, lookup.Timings);
-        }
-
-        metrics.CacheLookups(model.Id, hits, perInput.Length - hits);
-        return new EmbedOutcome(model, vectors, tokens, hits, slowest);
+        return ([.. keys], keyOfInput, [.. first]);
     }
 
-    private void Validate(ModelDescriptor model, [System.Diagnostics.CodeAnalysis.NotNull] IReadOnlyList<string>? texts, EmbedSettings settings)
+    /// <summary>
+    /// Hands the inputs this request started to the engine in one all-or-nothing call, then answers their computations
+    /// (everyone waiting for them) and keeps the vectors in the cache. It goes on if the request leaves, for whoever
+    /// else waits. Returns the slowest computed input's timings. Never throws: whatever goes wrong is every waiter's answer.
+    /// </summary>
+    private async Task<BatchTimings> RunAsync(
+        ModelDescriptor model, List<ModelInput> inputs, (string Key, SharedComputations.Computation Computation)[] started)
     {
-        if (texts is null || texts.Count == 0)
+        if (started.Length == 0)
         {
-            throw RequestException.BadRequest("No input: send a non-empty string or a non-empty array of strings.");
+            return default;
         }
 
-        var limit = options.Value.MaxClientBatch;
-        if (texts.Count > limit)
+        try
         {
-            throw RequestException.TooLarge($"The request has {texts.Count} inputs; the limit is {limit} (Embeddings:MaxClientBatch).");
-        }
-
-        var maxChars = options.Value.MaxInputChars;
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(texts[i]))
+            var admission = processor.Submit(model.Id, inputs, [.. started.Select(s => s.Computation.Abandoned)]);
+            if (admission.Refusal is { } refused)
             {
-                throw new InvalidInputException($"Input {i} is empty or whitespace; every input needs some text.");
+                Array.ForEach(started, s => s.Computation.Fail(refused));
+                return default;
             }
 
-            if (texts[i].Length > maxChars)
+            var answers = admission.Answers!;
+            await ((Task)Task.WhenAll(answers)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var computed = new List<(string, CachedEmbedding)>(answers.Length);
+            var slowest = default(BatchTimings);
+            for (var i = 0; i < answers.Length; i++)
             {
-                throw RequestException.TooLarge($"Input {i} has {texts[i].Length} characters; the limit is {maxChars} (Embeddings:MaxInputChars).");
+                started[i].Computation.Complete(answers[i]);
+                if (answers[i].IsCompletedSuccessfully)
+                {
+                    var answer = await answers[i];
+                    computed.Add((started[i].Key, new CachedEmbedding(answer.Vector, answer.TokenCount)));
+                    slowest = Slowest(slowest, answer.Timings);
+                }
             }
-        }
 
-        model.PromptPrefix(settings.Prompt); // refuses an unknown prompt before any cache lookup
+            cache.Set(computed);
+            return slowest;
+        }
+        catch (Exception bug)
+        {
+            Array.ForEach(started, s => s.Computation.Fail(bug)); // already answered ones keep their answer
+            return default;
+        }
     }
 
     private static BatchTimings Slowest(BatchTimings a, BatchTimings b) => new(
@@ -110,58 +167,52 @@ public sealed class EmbeddingService(
         a.InferenceTime > b.InferenceTime ? a.InferenceTime : b.InferenceTime,
         Math.Max(a.BatchSize, b.BatchSize));
 
-    /// <summary>The first error among a request's lookups, kept with its stack trace.</summary>
-    private sealed class FirstFailure
+    /// <summary>Every rule a request must meet, checked once: some inputs and not too many, each with some text and not
+    /// too long, and a prompt the model knows (whose prefix it gives).</summary>
+    private bool TryCheck(
+        ModelDescriptor model,
+        [NotNullWhen(true)] IReadOnlyList<string>? texts,
+        EmbedSettings settings,
+        out string prefix,
+        [NotNullWhen(false)] out Exception? invalid)
     {
-        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _first;
-
-        public void Set(Exception error) =>
-            Interlocked.CompareExchange(ref _first, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error), null);
-
-        public void ThrowIfAny() => Volatile.Read(ref _first)?.Throw();
-    }
-
-    /// <summary>One distinct input of a request: its cache key, and, once looked up, its vector and whether this
-    /// request computed it (then with the timings of its batch).</summary>
-    private sealed class Lookup(BatchProcessor processor, string model, string key, ModelInput input)
-    {
-        /// <summary>The request's span: HybridCache runs the computation in a flow of its own, so it is carried here.</summary>
-        private readonly Activity? _caller = Activity.Current;
-
-        public CachedEmbedding? Result { get; private set; }
-
-        public bool Computed { get; private set; }
-
-        public BatchTimings Timings { get; private set; }
-
-        public async Task RunAsync(HybridCache cache, HybridCacheEntryOptions entry, CancellationTokenSource request, FirstFailure failure)
+        prefix = "";
+        invalid = null;
+        if (texts is null || texts.Count == 0)
         {
-            try
+            invalid = RequestException.BadRequest("No input: send a non-empty string or a non-empty array of strings.");
+            return false;
+        }
+
+        var limit = options.Value.MaxClientBatch;
+        if (texts.Count > limit)
+        {
+            invalid = RequestException.TooLarge($"The request has {texts.Count} inputs; the limit is {limit} (Embeddings:MaxClientBatch).");
+            return false;
+        }
+
+        var maxChars = options.Value.MaxInputChars;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(texts[i]))
             {
-                Result = await cache.GetOrCreateAsync(key, this, static async (self, token) => await self.ComputeAsync(token), entry, tags: null, request.Token);
+                invalid = new InvalidInputException($"Input {i} is empty or whitespace; every input needs some text.");
+                return false;
             }
-            catch (Exception ex) when (!request.IsCancellationRequested)
+
+            if (texts[i].Length > maxChars)
             {
-                failure.Set(ex);
-                await request.CancelAsync();
-            }
-            catch (Exception) when (request.IsCancellationRequested)
-            {
-                // Another lookup failed first, or the caller left: the request is answered with that.
+                invalid = RequestException.TooLarge($"Input {i} has {texts[i].Length} characters; the limit is {maxChars} (Embeddings:MaxInputChars).");
+                return false;
             }
         }
 
-        private async ValueTask<CachedEmbedding> ComputeAsync(CancellationToken ct)
+        if (!model.TryGetPromptPrefix(settings.Prompt, out prefix, out var unknown))
         {
-            // Queued under the request's span, so the batch links to the request (the flow is this computation's own).
-            var previous = Activity.Current;
-            Activity.Current = _caller;
-            var submitted = processor.SubmitAsync(model, input, ct);
-            Activity.Current = previous;
-            var embedding = await submitted;
-            Computed = true;
-            Timings = embedding.Timings;
-            return new CachedEmbedding(embedding.Vector, embedding.TokenCount);
+            invalid = unknown;
+            return false;
         }
+
+        return true;
     }
 }

@@ -1,17 +1,18 @@
 namespace Embeddings.Api.Errors;
 
 /// <summary>
-/// The one error path: every exception a request throws comes here. Those in <see cref="ErrorTable"/> become their
-/// problem answer; any other is logged and left to the framework's 500 problem (a 500 is a bug).
+/// The error path for what is thrown rather than returned (Kestrel's bad requests, the config store, bugs): those in
+/// <see cref="ErrorTable"/> become their problem answer; any other is logged and left to the framework's 500 problem
+/// (a 500 is a bug).
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (ErrorTable.Find(exception) is not { } row)
         {
-            LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            ErrorTable.LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             return false;
         }
 
@@ -24,7 +25,4 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ProblemDetails = { Status = row.Status, Title = row.Title, Detail = exception.Message },
         });
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error answering {Method} {Path}; the caller gets a 500.")]
-    private static partial void LogUnexpected(ILogger logger, Exception error, string method, string path);
 }

@@ -19,7 +19,8 @@ public sealed class EmbeddingRequestMetricsFilter(ApiMetrics metrics, ModelRegis
         try
         {
             var result = await next(context);
-            status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+            var answered = result is INestedHttpResult nested ? nested.Result : result; // Results<Ok<T>, ProblemHttpResult>
+            status = answered is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
             return result;
         }
         catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)

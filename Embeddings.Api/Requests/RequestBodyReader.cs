@@ -14,7 +14,8 @@ namespace Embeddings.Api.Requests;
 /// </summary>
 public sealed class RequestBodyReader(IOptions<ApiOptions> options)
 {
-    public async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken ct)
+    /// <summary>The body as <typeparamref name="T"/>, or the 400/413 that refuses it (a value, never thrown).</summary>
+    public async Task<BodyRead<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken ct)
         where T : class
     {
         var maxBytes = options.Value.MaxRequestBytes;
@@ -27,23 +28,33 @@ public sealed class RequestBodyReader(IOptions<ApiOptions> options)
                 limit.MaxRequestBodySize = null;
             }
 
-            throw RequestException.TooLarge($"The body has {request.ContentLength} bytes; the limit is {maxBytes} (Embeddings:MaxRequestBytes).");
+            return RequestException.TooLarge($"The body has {request.ContentLength} bytes; the limit is {maxBytes} (Embeddings:MaxRequestBytes).");
         }
 
         try
         {
-            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, ct)
-                ?? throw RequestException.BadRequest("The body is JSON null; send an object.");
+            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, ct) is { } body
+                ? body
+                : RequestException.BadRequest("The body is JSON null; send an object.");
         }
         catch (JsonException ex)
         {
             var where = ex.Path is null ? "" : $" at {ex.Path}";
             var reason = ex.InnerException?.Message ?? ex.Message;
-            throw RequestException.BadRequest($"The body is not valid JSON for this route{where}: {reason}");
+            return RequestException.BadRequest($"The body is not valid JSON for this route{where}: {reason}");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw RequestException.TooLarge($"The body is over the limit of {maxBytes} bytes (Embeddings:MaxRequestBytes).");
+            return RequestException.TooLarge($"The body is over the limit of {maxBytes} bytes (Embeddings:MaxRequestBytes).");
         }
     }
+}
+
+/// <summary>A request body read: its value, or the error that refuses it.</summary>
+public readonly record struct BodyRead<T>(T? Value, RequestException? Error)
+    where T : class
+{
+    public static implicit operator BodyRead<T>(T value) => new(value, null);
+
+    public static implicit operator BodyRead<T>(RequestException error) => new(null, error);
 }

@@ -63,30 +63,48 @@ public sealed class BatchProcessor : IAsyncDisposable
     public IReadOnlyDictionary<string, Exception> FailedModels =>
         _ordered.Where(q => q.Fault is not null).ToDictionary(q => q.Id, q => q.Fault!);
 
-    /// <summary>Embeds one input. Throws <see cref="ModelNotFoundException"/>, <see cref="InvalidInputException"/>,
-    /// <see cref="QueueFullException"/>, <see cref="ShuttingDownException"/> or <see cref="ModelFailedException"/>;
-    /// cancelled while queued, it never reaches the model.</summary>
+    /// <summary>
+    /// Submits inputs for one model in one call: admitted to its queue together or refused together, as a value
+    /// (<see cref="Admission.Refusal"/>: an unknown model, a full queue, shutting down, a failed model, an input that
+    /// cannot be tokenized). Admission comes before tokenizing, so a refusal costs nothing. Every input watches
+    /// <paramref name="ct"/>: cancelled while queued, it never reaches the model.
+    /// </summary>
+    public Admission Submit(string model, IReadOnlyList<ModelInput> inputs, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested(); // the caller has gone: nothing to admit, nor to refuse
+        return Submit(model, inputs, _ => ct);
+    }
+
+    /// <summary>As <see cref="Submit(string, IReadOnlyList{ModelInput}, CancellationToken)"/>, each input watching its own
+    /// token (<paramref name="cancellation"/>, one per input): inputs shared by several callers stay until all have left.</summary>
+    public Admission Submit(string model, IReadOnlyList<ModelInput> inputs, IReadOnlyList<CancellationToken> cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(cancellation);
+        return cancellation.Count == inputs.Count
+            ? Submit(model, inputs, i => cancellation[i])
+            : throw new ArgumentException($"One token per input: {cancellation.Count} tokens for {inputs.Count} inputs.", nameof(cancellation));
+    }
+
+    /// <summary>Embeds one input, throwing a refusal (for callers where a refusal is exceptional, such as tests).</summary>
     public Task<ModelEmbedding> SubmitAsync(string model, ModelInput input, CancellationToken ct = default)
     {
         // Not async: the caller gets the request's own task, so it is complete the moment the answer is set
-        // (before ShutdownAsync returns, for example). Errors still arrive through the task.
-        try
+        // (before ShutdownAsync returns, for example).
+        if (ct.IsCancellationRequested)
         {
-            return Submit(model, [input], ct)[0];
+            return Task.FromCanceled<ModelEmbedding>(ct);
         }
-        catch (Exception ex)
-        {
-            return Task.FromException<ModelEmbedding>(ex);
-        }
+
+        var admission = Submit(model, [input], ct);
+        return admission.Refusal is { } refused ? Task.FromException<ModelEmbedding>(refused) : admission.Answers![0];
     }
 
-    /// <summary>Embeds several inputs; results come in input order. The inputs are admitted to the queue together
-    /// or refused together.</summary>
+    /// <summary>Embeds several inputs, admitted together, throwing a refusal; results come in input order.</summary>
     public async Task<IReadOnlyList<ModelEmbedding>> SubmitBatchAsync(
         string model, IReadOnlyList<ModelInput> inputs, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        return inputs.Count == 0 ? [] : await Task.WhenAll(Submit(model, inputs, ct)).ConfigureAwait(false);
+        var admission = Submit(model, inputs, ct);
+        return admission.Refusal is { } refused ? throw refused : await Task.WhenAll(admission.Answers!).ConfigureAwait(false);
     }
 
     public BatchingOptions GetOptions(string model) => Queue(model).Options;
@@ -178,26 +196,40 @@ public sealed class BatchProcessor : IAsyncDisposable
     }
 
     /// <summary>Admits, then tokenizes, then queues: a refusal costs no tokenizing, and each input is tokenized once.</summary>
-    private Task<ModelEmbedding>[] Submit(string model, IReadOnlyList<ModelInput> inputs, CancellationToken ct)
+    private Admission Submit(string model, IReadOnlyList<ModelInput> inputs, Func<int, CancellationToken> cancellation)
     {
-        var queue = Queue(model);
-        ct.ThrowIfCancellationRequested();
-        queue.Admit(inputs.Count);
-        var prepared = new (TokenizedInput, bool)[inputs.Count];
-        try
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (!_queues.TryGetValue(model, out var queue))
         {
-            for (var i = 0; i < prepared.Length; i++)
-            {
-                prepared[i] = queue.Prepare(inputs[i]);
-            }
-        }
-        catch
-        {
-            queue.Release(inputs.Count);
-            throw;
+            return Admission.Refused(new ModelNotFoundException(model));
         }
 
-        return queue.Enqueue(prepared, ct);
+        if (inputs.Count == 0)
+        {
+            return Admission.Taken([]);
+        }
+
+        if (queue.TryAdmit(inputs.Count) is { } refused)
+        {
+            return Admission.Refused(refused);
+        }
+
+        var prepared = new (TokenizedInput, bool, CancellationToken)[inputs.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            try
+            {
+                prepared[i] = (queue.Tokenize(inputs[i]), inputs[i].Normalize, cancellation(i));
+            }
+            catch (InvalidInputException invalid)
+            {
+                queue.Release(inputs.Count);
+                return Admission.Refused(invalid);
+            }
+        }
+
+        return queue.Enqueue(prepared);
     }
 
     private async Task StopAsync()

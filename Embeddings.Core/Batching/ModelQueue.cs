@@ -77,19 +77,19 @@ internal sealed partial class ModelQueue
     /// <summary>Entries the dispatcher holds, cancelled ones included (a test looks at the bound).</summary>
     internal int PoolEntries => Volatile.Read(ref _poolEntries);
 
-    /// <summary>Reserves room for <paramref name="count"/> inputs, or refuses them all: before any tokenizing, so a
-    /// refusal costs nothing.</summary>
-    public void Admit(int count)
+    /// <summary>Reserves room for <paramref name="count"/> inputs, or refuses them all (returning why): before any
+    /// tokenizing, so a refusal costs nothing.</summary>
+    public EmbeddingException? TryAdmit(int count)
     {
         if (Fault is { } fault)
         {
             Stats.FailedAtAdmission(count);
-            throw new ModelFailedException(Id, fault);
+            return new ModelFailedException(Id, fault);
         }
 
         if (!Volatile.Read(ref _accepting))
         {
-            throw RejectShuttingDown(count);
+            return RejectShuttingDown(count);
         }
 
         var options = Options;
@@ -99,30 +99,29 @@ internal sealed partial class ModelQueue
             if (queued + count > options.MaxQueueLength)
             {
                 Stats.RejectedQueueFull(count);
-                throw new QueueFullException(Id, options.MaxQueueLength, Stats.EstimateRetryAfter(queued, options));
+                return new QueueFullException(Id, options.MaxQueueLength, Stats.EstimateRetryAfter(queued, options));
             }
 
             if (Interlocked.CompareExchange(ref _queued, queued + count, queued) == queued)
             {
-                return;
+                return null;
             }
         }
     }
 
-    /// <summary>Gives back room reserved by <see cref="Admit"/> for inputs that will not be enqueued.</summary>
+    /// <summary>Gives back room reserved by <see cref="TryAdmit"/> for inputs that will not be enqueued.</summary>
     public void Release(int count) => Interlocked.Add(ref _queued, -count);
 
-    /// <summary>Applies the prompt prefix and tokenizes, on the caller's thread.</summary>
-    public (TokenizedInput Input, bool Normalize) Prepare(ModelInput input)
+    /// <summary>Tokenizes, on the caller's thread.</summary>
+    public TokenizedInput Tokenize(ModelInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var descriptor = _model.Descriptor;
-        var text = descriptor.PromptPrefix(input.Prompt) + input.Text;
-        return (_model.Tokenize(text, input.Truncate), input.Normalize ?? descriptor.Normalize);
+        return _model.Tokenize(input.Text, input.Truncate);
     }
 
-    /// <summary>Queues inputs admitted by <see cref="Admit"/>, all together.</summary>
-    public Task<ModelEmbedding>[] Enqueue(ReadOnlySpan<(TokenizedInput Input, bool Normalize)> inputs, CancellationToken ct)
+    /// <summary>Queues inputs admitted by <see cref="TryAdmit"/>, all together, each watching its own token; refused
+    /// (and released) if shutdown or a fault came since admission.</summary>
+    public Admission Enqueue(ReadOnlySpan<(TokenizedInput Input, bool Normalize, CancellationToken Cancel)> inputs)
     {
         var now = _time.GetTimestamp();
         var requests = new PendingRequest[inputs.Length];
@@ -143,25 +142,25 @@ internal sealed partial class ModelQueue
                 if (_fault is { } fault)
                 {
                     Stats.FailedAtAdmission(requests.Length);
-                    throw new ModelFailedException(Id, fault);
+                    return Admission.Refused(new ModelFailedException(Id, fault));
                 }
 
-                throw RejectShuttingDown(requests.Length);
+                return Admission.Refused(RejectShuttingDown(requests.Length));
             }
 
             Stats.Accepted(requests.Length);
-            foreach (var request in requests)
+            for (var i = 0; i < requests.Length; i++)
             {
-                request.Watch(ct); // before the dispatcher can see it
+                requests[i].Watch(inputs[i].Cancel); // before the dispatcher can see it
             }
 
             _commands.Writer.TryWrite(new QueueCommand(requests)); // unbounded and never completed: always succeeds
         }
 
-        return tasks;
+        return Admission.Taken(tasks);
     }
 
-    /// <summary>Counts a refusal at shutdown and returns the error to throw.</summary>
+    /// <summary>Counts a refusal at shutdown and returns it.</summary>
     public ShuttingDownException RejectShuttingDown(int count)
     {
         Stats.RejectedShuttingDown(count);

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Embeddings.Core.Models;
 
 public enum PoolingMode
@@ -16,22 +18,26 @@ public sealed record ModelDescriptor(
     string ExecutionProvider,
     IReadOnlyDictionary<string, string> Prompts)
 {
-    /// <summary>The prefix of the named prompt ("" for none). The one check of prompt names: an unknown one is an
-    /// <see cref="InvalidInputException"/> that lists the known ones.</summary>
-    public string PromptPrefix(string? prompt)
+    /// <summary>The prefix of the named prompt ("" for none): the one place prompt names are checked and turned into
+    /// text. An unknown name gives an <see cref="InvalidInputException"/> that lists the known ones.</summary>
+    public bool TryGetPromptPrefix(string? prompt, out string prefix, [NotNullWhen(false)] out InvalidInputException? unknown)
     {
+        unknown = null;
         if (prompt is null)
         {
-            return "";
+            prefix = "";
+            return true;
         }
 
-        if (Prompts.TryGetValue(prompt, out var prefix))
+        if (Prompts.TryGetValue(prompt, out prefix!))
         {
-            return prefix;
+            return true;
         }
 
         var known = Prompts.Count == 0 ? "it has none" : "its prompts: " + string.Join(", ", Prompts.Keys.Order(StringComparer.Ordinal));
-        throw new InvalidInputException($"Model '{Id}' has no prompt '{prompt}'; {known}.");
+        unknown = new InvalidInputException($"Model '{Id}' has no prompt '{prompt}'; {known}.");
+        prefix = "";
+        return false;
     }
 
     /// <summary>A short revision string (for example a hash prefix of the weights); part of cache keys.</summary>

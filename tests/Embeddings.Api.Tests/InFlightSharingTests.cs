@@ -20,17 +20,21 @@ public sealed class InFlightSharingTests() : OwnApi(new ApiFactory(
 
     private EmbeddingService Embeddings => Factory.Services.GetRequiredService<EmbeddingService>();
 
+    private ModelDescriptor Simulated => Factory.SimulatedModel.Descriptor;
+
+    private Task<EmbedResult> EmbedAsync(string[] texts, CancellationToken ct = default) => Embeddings.EmbedAsync(Simulated, texts, new(), ct);
+
     [Fact]
     public async Task Two_requests_for_the_same_input_cost_one_inference()
     {
         var model = Factory.SimulatedModel;
         var blocker = await HoldTheOnlyRunnerAsync();
-        var first = Embeddings.EmbedAsync(ApiFactory.Simulated, ["same text"], new(), CancellationToken.None);
-        var second = Embeddings.EmbedAsync(ApiFactory.Simulated, ["same text", "other text"], new(), CancellationToken.None);
+        var first = EmbedAsync(["same text"]);
+        var second = EmbedAsync(["same text", "other text"]);
         model.Release();
 
-        var a = await first.WaitAsync(Guard);
-        var b = await second.WaitAsync(Guard);
+        var a = (await first.WaitAsync(Guard)).Outcome!;
+        var b = (await second.WaitAsync(Guard)).Outcome!;
         await blocker.WaitAsync(Guard);
 
         Assert.Equal(a.Vectors[0], b.Vectors[0]);
@@ -45,13 +49,13 @@ public sealed class InFlightSharingTests() : OwnApi(new ApiFactory(
         var model = Factory.SimulatedModel;
         var blocker = await HoldTheOnlyRunnerAsync();
         using var leaves = new CancellationTokenSource();
-        var owner = Embeddings.EmbedAsync(ApiFactory.Simulated, ["shared text"], new(), leaves.Token);
-        var waiter = Embeddings.EmbedAsync(ApiFactory.Simulated, ["shared text"], new(), CancellationToken.None);
+        var owner = EmbedAsync(["shared text"], leaves.Token);
+        var waiter = EmbedAsync(["shared text"]);
         await leaves.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => owner).WaitAsync(Guard);
         model.Release();
 
-        var result = await waiter.WaitAsync(Guard);
+        var result = (await waiter.WaitAsync(Guard)).Outcome!;
         await blocker.WaitAsync(Guard);
         Assert.Equal(model.ExpectedVector("shared text", normalize: true), result.Vectors[0]);
         Assert.Equal(2, model.EmbeddedInputs);
@@ -62,17 +66,15 @@ public sealed class InFlightSharingTests() : OwnApi(new ApiFactory(
     {
         var model = Factory.SimulatedModel;
         var blocker = await HoldTheOnlyRunnerAsync();
-        var callers = Enumerable.Range(0, 6)
-            .Select(_ => Embeddings.EmbedAsync(ApiFactory.Simulated, ["fails for all"], new(), CancellationToken.None))
-            .ToArray();
+        var callers = Enumerable.Range(0, 6).Select(_ => EmbedAsync(["fails for all"])).ToArray();
         model.FailNextBatches(2); // the blocker's batch, then the shared one
         model.Release();
 
-        await Assert.ThrowsAsync<ModelFailedException>(() => blocker).WaitAsync(Guard);
+        Assert.IsType<ModelFailedException>((await blocker.WaitAsync(Guard)).Error);
         var errors = new List<ModelFailedException>();
         foreach (var caller in callers)
         {
-            errors.Add(await Assert.ThrowsAsync<ModelFailedException>(() => caller).WaitAsync(Guard));
+            errors.Add(Assert.IsType<ModelFailedException>((await caller.WaitAsync(Guard)).Error));
         }
 
         Assert.All(errors, e => Assert.Same(errors[0], e));
@@ -80,10 +82,10 @@ public sealed class InFlightSharingTests() : OwnApi(new ApiFactory(
     }
 
     /// <summary>Starts a request that occupies the model's only runner until <c>Release</c>; returns its answer to come.</summary>
-    private async Task<Task<EmbedOutcome>> HoldTheOnlyRunnerAsync()
+    private async Task<Task<EmbedResult>> HoldTheOnlyRunnerAsync()
     {
         Factory.SimulatedModel.Hold();
-        var blocker = Embeddings.EmbedAsync(ApiFactory.Simulated, [$"occupies the runner {Guid.NewGuid()}"], new(), CancellationToken.None);
+        var blocker = EmbedAsync([$"occupies the runner {Guid.NewGuid()}"]);
         await Factory.SimulatedModel.WaitForStartedAsync(1).WaitAsync(Guard);
         return blocker;
     }

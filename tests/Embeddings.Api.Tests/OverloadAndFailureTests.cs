@@ -30,13 +30,12 @@ public sealed class OverloadAndFailureTests() : OwnApi(new ApiFactory(
         // Nothing has run yet, so the engine's estimate is its start value of one second.
         await Json.AssertProblemAsync(response, 429, "Retry after 1 s");
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
-        // Inputs are admitted one by one (each is its own cache entry): two fit, the third is refused, and the request
-        // gets the refusal; the two admitted still run (and are cached).
+        // A request's inputs are admitted all together or not at all: the three are refused, none is queued for nothing.
         var stats = Factory.Processor.GetStats(ApiFactory.Simulated);
-        Assert.Equal((4, 1), (stats.Inputs, stats.RejectedQueueFull));
+        Assert.Equal((4, 3, 0), (stats.Inputs, stats.RejectedQueueFull, stats.QueueDepth));
 
         using var metrics = await Client.GetAsync(new Uri("/metrics", UriKind.Relative));
-        Assert.Contains($"embeddings_rejected_total{{model=\"{ApiFactory.Simulated}\",reason=\"queue_full\"}} 1", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"embeddings_rejected_total{{model=\"{ApiFactory.Simulated}\",reason=\"queue_full\"}} 3", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

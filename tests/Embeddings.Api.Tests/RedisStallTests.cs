@@ -1,6 +1,7 @@
 using Embeddings.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Embeddings.Api.Tests;
@@ -60,6 +61,65 @@ public sealed class RedisStallTests(ITestOutputHelper output) : RedisReplicas
         var version = (await Json.ReadAsync(put))["config"]!["version"]!.GetValue<long>();
         await Eventually.TrueAsync(async () => (await ModelAsync(b))["config"]!["version"]!.GetValue<long>() == version,
             Limit, "a change after the stall to reach the other replica");
+    }
+
+    [Fact]
+    public async Task A_slow_redis_costs_a_request_its_read_budget_and_no_more()
+    {
+        // B computes a text, so it is in Redis but not in A's memory; A is warm.
+        var text = $"cached by the other replica {Guid.NewGuid()}";
+        (await B.EmbedAsync(text)).Response.Dispose();
+        (await A.EmbedAsync($"warms A up {Guid.NewGuid()}")).Response.Dispose();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString + ",allowAdmin=true");
+        var key = "embeddings:cache:" + Embeddings.Api.Cache.CacheKey.For(
+            A.Factory.Registry.Get(ApiFactory.MiniLm).Model.Descriptor, normalize: true, truncate: true, prompt: null, text);
+        await Eventually.TrueAsync(() => admin.GetDatabase().KeyExistsAsync(key), Limit, "the vector to reach Redis");
+
+        // Redis answers nobody for 3 s; A's read gives up after its 50 ms budget and A computes the vector itself.
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "3000", "ALL");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (response, body) = await A.EmbedAsync(text);
+        var took = started.Elapsed;
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("0", response.Headers.GetValues("x-cache-hits").Single()); // computed, not waited for
+        Assert.Single(Json.Embeddings(body));
+        Assert.True(took < TimeSpan.FromSeconds(1.5), $"answered in {took.TotalMilliseconds:0} ms while Redis was paused for 3 s");
+        response.Dispose();
+
+        // Once Redis answers again, A reads what B computes from it. A new text each try: A must not have it itself,
+        // and a write B made while its connection was still coming back is dropped (the cache can do without it).
+        await Eventually.TrueAsync(async () =>
+        {
+            var later = $"computed by B after the pause {Guid.NewGuid()}";
+            (await B.EmbedAsync(later)).Response.Dispose();
+            var laterKey = "embeddings:cache:" + Embeddings.Api.Cache.CacheKey.For(
+                A.Factory.Registry.Get(ApiFactory.MiniLm).Model.Descriptor, normalize: true, truncate: true, prompt: null, later);
+            if (!await WithinAsync(() => admin.GetDatabase().KeyExistsAsync(laterKey), TimeSpan.FromSeconds(2)))
+            {
+                return false;
+            }
+
+            var (again, _) = await A.EmbedAsync(later);
+            using (again)
+            {
+                return again.Headers.GetValues("x-cache-hits").Single() == "1";
+            }
+        }, Limit, "A to find B's vectors in Redis again");
+    }
+
+    /// <summary>Whether <paramref name="condition"/> holds within <paramref name="limit"/>.</summary>
+    private static async Task<bool> WithinAsync(Func<Task<bool>> condition, TimeSpan limit)
+    {
+        try
+        {
+            await Eventually.TrueAsync(condition, limit, "a condition");
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     [Fact]

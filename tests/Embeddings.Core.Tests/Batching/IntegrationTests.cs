@@ -7,11 +7,7 @@ namespace Embeddings.Core.Tests.Batching;
 
 public class IntegrationTests
 {
-    private static readonly SimulatedModelOptions Model = new()
-    {
-        CostPerBatch = TimeSpan.FromMilliseconds(1),
-        Prompts = new Dictionary<string, string> { ["query"] = "query: ", ["passage"] = "passage: " },
-    };
+    private static readonly SimulatedModelOptions Model = new() { CostPerBatch = TimeSpan.FromMilliseconds(1) };
 
     [Fact]
     public async Task Hundred_concurrent_requests_all_complete_with_their_own_results()
@@ -19,7 +15,7 @@ public class IntegrationTests
         await using var rig = Rig.Create(
             new BatchingOptions { MaxBatchSize = 16, MaxWaitMs = 2, MaxConcurrentBatches = 2 }, model: Model, time: TimeProvider.System);
         var inputs = Enumerable.Range(0, 100)
-            .Select(i => new ModelInput(Rig.Text(1 + (i * 7 % 30), i), Normalize: i % 3 == 0 ? false : null, Prompt: i % 4 == 0 ? "query" : null))
+            .Select(i => new ModelInput(Rig.Text(1 + (i * 7 % 30), i), Normalize: i % 3 != 0))
             .ToArray();
 
         var answers = await Task.WhenAll(inputs.Select(input => Task.Run(() => rig.Processor.SubmitAsync(rig.Id, input))))
@@ -27,15 +23,14 @@ public class IntegrationTests
 
         for (var i = 0; i < inputs.Length; i++)
         {
-            var text = inputs[i].Prompt is null ? inputs[i].Text : "query: " + inputs[i].Text;
-            Assert.Equal(rig.Model.ExpectedVector(text, normalize: inputs[i].Normalize ?? true), answers[i].Vector);
+            Assert.Equal(rig.Model.ExpectedVector(inputs[i].Text, normalize: inputs[i].Normalize), answers[i].Vector);
             Assert.InRange(answers[i].Timings.BatchSize, 1, 16);
         }
 
         var stats = rig.Processor.GetStats(rig.Id);
         Assert.Equal(100, stats.Inputs);
         Assert.Equal(100, stats.Completed);
-        Assert.Equal(inputs.Sum(i => rig.Model.Tokenize(i.Prompt is null ? i.Text : "query: " + i.Text, true).Count), stats.RealTokens);
+        Assert.Equal(inputs.Sum(i => rig.Model.Tokenize(i.Text, true).Count), stats.RealTokens);
         Assert.Equal(rig.Model.Batches.Count, stats.Batches);
         Assert.InRange(stats.AverageBatchSize, 1, 16);
         Assert.InRange(stats.PaddingEfficiency, 0.01, 1);
@@ -59,28 +54,24 @@ public class IntegrationTests
     }
 
     [Fact]
-    public async Task Prompts_normalisation_and_bad_input()
+    public async Task Normalisation_and_bad_input_are_answered_and_a_refusal_is_a_value()
     {
         await using var rig = Rig.Create(new BatchingOptions { MaxWaitMs = 0 }, model: Model);
 
-        var query = await rig.Processor.SubmitAsync(rig.Id, new ModelInput("find me", Prompt: "query")).WaitAsync(Rig.Guard);
-        Assert.Equal(rig.Model.ExpectedVector("query: find me", normalize: true), query.Vector);
-        Assert.Equal(1, Norm(query.Vector), 5);
+        var normalised = await rig.Processor.SubmitAsync(rig.Id, new ModelInput("find me")).WaitAsync(Rig.Guard);
+        Assert.Equal(rig.Model.ExpectedVector("find me", normalize: true), normalised.Vector);
+        Assert.Equal(1, Norm(normalised.Vector), 5);
 
         var raw = await rig.Processor.SubmitAsync(rig.Id, new ModelInput("find me", Normalize: false)).WaitAsync(Rig.Guard);
         Assert.Equal(SimulatedEmbeddingModel.VectorFor(rig.Model.Tokenize("find me", true).Ids, 32), raw.Vector);
 
-        var unknownPrompt = await Assert.ThrowsAsync<InvalidInputException>(
-            () => rig.Processor.SubmitAsync(rig.Id, new ModelInput("x", Prompt: "question")));
-        Assert.Contains("its prompts: passage, query", unknownPrompt.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidInputException>(() => rig.Processor.SubmitAsync(rig.Id, new ModelInput("   ")));
-        await Assert.ThrowsAsync<ModelNotFoundException>(() => rig.Processor.SubmitAsync("nope", new ModelInput("x")));
-        await Assert.ThrowsAsync<InputTooLongException>(
-            () => rig.Processor.SubmitAsync(rig.Id, new ModelInput(Rig.Text(600, 0), Truncate: false)));
+        Assert.IsType<ModelNotFoundException>(rig.Processor.Submit("nope", [new ModelInput("x")]).Refusal);
+        Assert.IsType<InputTooLongException>(rig.Processor.Submit(rig.Id, [new ModelInput(Rig.Text(600, 0), Truncate: false)]).Refusal);
 
-        // A bad input in a call refuses the whole call before anything is queued.
-        await Assert.ThrowsAsync<InvalidInputException>(
-            () => rig.Processor.SubmitBatchAsync(rig.Id, [new ModelInput("fine"), new ModelInput("")]));
+        // A bad input in a call refuses the whole call before anything is queued: no answers, and a refusal to answer with.
+        var refused = rig.Processor.Submit(rig.Id, [new ModelInput("fine"), new ModelInput("   ")]);
+        Assert.Null(refused.Answers);
+        Assert.IsAssignableFrom<InvalidInputException>(refused.Refusal);
         Assert.Equal(2, rig.Processor.GetStats(rig.Id).Inputs); // refused inputs never entered
     }
 
