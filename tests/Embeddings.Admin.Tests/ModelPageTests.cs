@@ -105,6 +105,20 @@ public class ModelPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task Leaving_the_page_cancels_its_read()
+    {
+        var read = Api.Hold(HttpMethod.Get, $"/models/{Data.MiniLm}");
+        RenderPage();
+        var request = await read.Started.WaitAsync(Limit);
+        Assert.False(request.IsCancellationRequested);
+
+        await DisposeComponentsAsync(); // as the renderer does when the person navigates away
+
+        await read.Cancelled.WaitAsync(Limit);
+        Assert.True(request.IsCancellationRequested);
+    }
+
+    [Fact]
     public void An_unknown_model_shows_the_APIs_answer()
     {
         Api.AnswerProblem(HttpMethod.Get, $"/models/{Data.MiniLm}", HttpStatusCode.NotFound, "Unknown model 'all-minilm-l6-v2'.");

@@ -133,6 +133,23 @@ public class TuningFormTests : AdminTestContext
     }
 
     [Fact]
+    public async Task Leaving_the_form_cancels_its_write()
+    {
+        var write = Api.Hold(HttpMethod.Put, Path);
+        var form = RenderForm();
+        form.Find("input[data-testid=max-batch-size]").Input("8");
+        var click = form.Find("button[data-testid=apply]").ClickAsync(new());
+        var request = await write.Started.WaitAsync(Limit);
+        Assert.False(request.IsCancellationRequested);
+
+        await DisposeComponentsAsync(); // as the renderer does when the person navigates away
+
+        await write.Cancelled.WaitAsync(Limit);
+        await click.WaitAsync(Limit); // the cancelled call ends the click quietly: nothing is thrown into the circuit
+        Assert.True(request.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task An_unreachable_API_on_apply_is_shown_not_thrown()
     {
         Api.Unreachable(HttpMethod.Put, Path);
