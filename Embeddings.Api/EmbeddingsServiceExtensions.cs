@@ -71,7 +71,7 @@ public static class EmbeddingsServiceExtensions
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddSchemaTransformer<BatchingPatchSchemaTransformer>());
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         return builder;

@@ -1,52 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Embeddings.Contracts;
 
-/// <summary>How one model's queue batches. Immutable; a live change swaps in a new instance.
-/// <see cref="Validate"/> holds every rule: the one check that the engine, the API, the config store and the admin share.</summary>
+/// <summary>
+/// How one model's queue batches. Immutable; a live change swaps in a new instance.
+/// <para>This record is the one table of batching options: each property is one option, described once, here: its
+/// name (camelCase in JSON, in Redis and in error messages), its type, its range (<see cref="RangeAttribute"/>), its
+/// default (the initializer), and its label and help text for the admin (<see cref="DisplayAttribute"/>).
+/// <see cref="BatchingOption.All"/> reads it, and the rules, the PUT body, the Redis fields, the OpenAPI schema and the
+/// admin form are derived from that. Adding an option is adding a property here (an <c>int</c>, <c>double</c> or
+/// <c>bool</c>, nullable where null means off) and the code that uses it.</para>
+/// <see cref="Validate"/> holds every rule: the one check that the engine, the API, the config store and the admin share.
+/// </summary>
 public sealed record BatchingOptions
 {
-    public const int MaxBatchSizeLimit = 4096;
-    public const int MaxWaitMsLimit = 60_000;
-    public const int MaxBatchTokensLimit = 16_777_216;
-    public const int MaxQueueLengthLimit = 1_000_000;
-    public const int MaxConcurrentBatchesLimit = 256;
-
     /// <summary>A runner takes a batch once this many inputs wait, and no batch holds more.</summary>
+    [Display(Name = "Max batch size", Description = "a batch goes once this many inputs wait; none holds more")]
+    [Range(1, 4096)]
     public int MaxBatchSize { get; init; } = 32;
 
     /// <summary>...or once the oldest input has waited this long.</summary>
+    [Display(Name = "Max wait (ms)", Description = "or once the oldest input has waited this long")]
+    [Range(0, 60_000)]
     public int MaxWaitMs { get; init; } = 5;
 
     /// <summary>No batch's padded cost (longest tokens × count) passes this, unless one input alone does. 4096 measured
     /// faster than 16384 on CPU (BENCHMARKS.md) and bounds ONNX Runtime's memory, which grows to the largest batch shape.</summary>
+    [Display(Name = "Max batch tokens", Description = "no batch's padded cost (longest × count) passes this")]
+    [Range(1, 16_777_216)]
     public int MaxBatchTokens { get; init; } = 4096;
 
     /// <summary>With <see cref="SortByLength"/>, an input joins a batch only while real ÷ padded tokens stays at or above
     /// this (0 to 1): the batch is chosen for its padding, not just cut from the oldest inputs. From BENCHMARKS.md.</summary>
+    [Display(Name = "Min padding efficiency", Description = "real ÷ padded tokens a batch keeps")]
+    [Range(0d, 1d)]
     public double MinPaddingEfficiency { get; init; } = 0.9;
 
     /// <summary>Inputs queued beyond this are refused (429).</summary>
+    [Display(Name = "Max queue length", Description = "inputs queued beyond this are refused (429)")]
+    [Range(1, 1_000_000)]
     public int MaxQueueLength { get; init; } = 4096;
 
     /// <summary>Runners of this model: batches that may run at once.</summary>
+    [Display(Name = "Max concurrent batches", Description = "batches of this model that run at once")]
+    [Range(1, 256)]
     public int MaxConcurrentBatches { get; init; } = Environment.ProcessorCount;
 
     /// <summary>When no batch of this model is running, dispatch what waits at once instead of waiting
     /// <see cref="MaxWaitMs"/>: an idle model answers a lone request without delay, and batches still form while it is busy.</summary>
+    [Display(Name = "Dispatch when idle", Description = "when none of this model's batches runs, send what waits at once instead of waiting")]
     public bool DispatchWhenIdle { get; init; }
 
-    /// <summary>Choose each batch by token length (closest to the oldest input). Off only to measure arrival order.</summary>
+    /// <summary>Choose each batch by token length (closest to the oldest input). Off only to measure arrival order, so
+    /// the admin form leaves it out (off costs about 3.8x in throughput, BENCHMARKS.md).</summary>
+    [Display(Name = "Sort by length", Description = "choose each batch by token length; off only to measure arrival order", AutoGenerateField = false)]
     public bool SortByLength { get; init; } = true;
 
-    /// <summary>Returns every rule these options break; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (MaxBatchSize is < 1 or > MaxBatchSizeLimit) errors.Add($"maxBatchSize must be between 1 and {MaxBatchSizeLimit} (was {MaxBatchSize}).");
-        if (MaxWaitMs is < 0 or > MaxWaitMsLimit) errors.Add($"maxWaitMs must be between 0 and {MaxWaitMsLimit} (was {MaxWaitMs}).");
-        if (MaxBatchTokens is < 1 or > MaxBatchTokensLimit) errors.Add($"maxBatchTokens must be between 1 and {MaxBatchTokensLimit} (was {MaxBatchTokens}).");
-        if (!(MinPaddingEfficiency is >= 0 and <= 1)) errors.Add($"minPaddingEfficiency must be between 0 and 1 (was {MinPaddingEfficiency}).");
-        if (MaxQueueLength is < 1 or > MaxQueueLengthLimit) errors.Add($"maxQueueLength must be between 1 and {MaxQueueLengthLimit} (was {MaxQueueLength}).");
-        if (MaxConcurrentBatches is < 1 or > MaxConcurrentBatchesLimit) errors.Add($"maxConcurrentBatches must be between 1 and {MaxConcurrentBatchesLimit} (was {MaxConcurrentBatches}).");
-        return errors;
-    }
+    /// <summary>Returns every rule these options break; empty when valid. Each message starts with the option's name.</summary>
+    public IReadOnlyList<string> Validate() => [.. BatchingOption.All.Select(option => option.Check(this)).OfType<string>()];
 }

@@ -2,56 +2,68 @@ using System.Text.Json.Serialization;
 
 namespace Embeddings.Contracts;
 
-/// <summary>Body of <c>PUT /models/{model}/batching</c>: any subset of the batching options.</summary>
-public sealed record BatchingPatch
+/// <summary>
+/// Any subset of the batching options, set to values that may not be valid yet (<see cref="BatchingOptions.Validate"/>
+/// judges what it gives). It is the body of <c>PUT /models/{model}/batching</c> (<see cref="BatchingPatchJsonConverter"/>)
+/// and what Redis stores over the configured defaults. An option set to null (one that can be off) is set, not absent.
+/// Immutable.
+/// </summary>
+[JsonConverter(typeof(BatchingPatchJsonConverter))]
+public sealed class BatchingPatch : IEquatable<BatchingPatch>
 {
-    [JsonPropertyName("maxBatchSize")]
-    public int? MaxBatchSize { get; init; }
+    private readonly Dictionary<BatchingOption, object?> _values;
 
-    [JsonPropertyName("maxWaitMs")]
-    public int? MaxWaitMs { get; init; }
+    private BatchingPatch(Dictionary<BatchingOption, object?> values) => _values = values;
 
-    [JsonPropertyName("maxBatchTokens")]
-    public int? MaxBatchTokens { get; init; }
+    public static BatchingPatch Empty { get; } = new([]);
 
-    [JsonPropertyName("minPaddingEfficiency")]
-    public double? MinPaddingEfficiency { get; init; }
+    public bool IsEmpty => _values.Count == 0;
 
-    [JsonPropertyName("maxQueueLength")]
-    public int? MaxQueueLength { get; init; }
+    /// <summary>The options set, in the table's order.</summary>
+    public IEnumerable<KeyValuePair<BatchingOption, object?>> Values =>
+        BatchingOption.All.Where(_values.ContainsKey).Select(option => KeyValuePair.Create(option, _values[option]));
 
-    [JsonPropertyName("maxConcurrentBatches")]
-    public int? MaxConcurrentBatches { get; init; }
+    /// <summary>The options of <paramref name="to"/> that differ from <paramref name="from"/>.</summary>
+    public static BatchingPatch Between(BatchingOptions from, BatchingOptions to) =>
+        new(BatchingOption.All.Where(option => !Equals(option.Get(from), option.Get(to))).ToDictionary(option => option, option => option.Get(to)));
 
-    [JsonPropertyName("dispatchWhenIdle")]
-    public bool? DispatchWhenIdle { get; init; }
+    public bool TryGet(BatchingOption option, out object? value) => _values.TryGetValue(option, out value);
 
-    /// <summary>Choose batches by token length; off only to measure arrival order.</summary>
-    [JsonPropertyName("sortByLength")]
-    public bool? SortByLength { get; init; }
-
-    /// <summary>This patch with <paramref name="later"/>'s fields laid over it.</summary>
-    public BatchingPatch Then(BatchingPatch later) => new()
+    /// <summary>This patch with <paramref name="option"/> set to <paramref name="value"/>, which must be of its type.</summary>
+    public BatchingPatch Set(BatchingOption option, object? value)
     {
-        MaxBatchSize = later.MaxBatchSize ?? MaxBatchSize,
-        MaxWaitMs = later.MaxWaitMs ?? MaxWaitMs,
-        MaxBatchTokens = later.MaxBatchTokens ?? MaxBatchTokens,
-        MinPaddingEfficiency = later.MinPaddingEfficiency ?? MinPaddingEfficiency,
-        MaxQueueLength = later.MaxQueueLength ?? MaxQueueLength,
-        MaxConcurrentBatches = later.MaxConcurrentBatches ?? MaxConcurrentBatches,
-        DispatchWhenIdle = later.DispatchWhenIdle ?? DispatchWhenIdle,
-        SortByLength = later.SortByLength ?? SortByLength,
-    };
+        if (!option.Type.Accepts(value))
+        {
+            throw new ArgumentException($"{option.Name} takes {option.Type.Expected}, not {value?.GetType().Name ?? "null"}.", nameof(value));
+        }
 
-    public BatchingOptions ApplyTo(BatchingOptions current) => current with
+        return new(new Dictionary<BatchingOption, object?>(_values) { [option] = value });
+    }
+
+    /// <summary>This patch with <paramref name="later"/>'s options laid over it.</summary>
+    public BatchingPatch Then(BatchingPatch later)
     {
-        MaxBatchSize = MaxBatchSize ?? current.MaxBatchSize,
-        MaxWaitMs = MaxWaitMs ?? current.MaxWaitMs,
-        MaxBatchTokens = MaxBatchTokens ?? current.MaxBatchTokens,
-        MinPaddingEfficiency = MinPaddingEfficiency ?? current.MinPaddingEfficiency,
-        MaxQueueLength = MaxQueueLength ?? current.MaxQueueLength,
-        MaxConcurrentBatches = MaxConcurrentBatches ?? current.MaxConcurrentBatches,
-        DispatchWhenIdle = DispatchWhenIdle ?? current.DispatchWhenIdle,
-        SortByLength = SortByLength ?? current.SortByLength,
-    };
+        var values = new Dictionary<BatchingOption, object?>(_values);
+        foreach (var (option, value) in later._values)
+        {
+            values[option] = value;
+        }
+
+        return new(values);
+    }
+
+    /// <summary><paramref name="current"/> with this patch's options set.</summary>
+    public BatchingOptions ApplyTo(BatchingOptions current) =>
+        Values.Aggregate(current, (options, set) => set.Key.With(options, set.Value));
+
+    public bool Equals(BatchingPatch? other) =>
+        other is not null && other._values.Count == _values.Count
+        && _values.All(set => other._values.TryGetValue(set.Key, out var value) && Equals(value, set.Value));
+
+    public override bool Equals(object? obj) => Equals(obj as BatchingPatch);
+
+    public override int GetHashCode() => _values.Aggregate(0, (hash, set) => hash ^ HashCode.Combine(set.Key, set.Value));
+
+    /// <summary>The options set, as <c>name=value</c> (for logs and test failures).</summary>
+    public override string ToString() => "{" + string.Join(", ", Values.Select(set => $"{set.Key.Name}={OptionType.Text(set.Value)}")) + "}";
 }

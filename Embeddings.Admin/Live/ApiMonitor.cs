@@ -1,10 +1,11 @@
 using Embeddings.Admin.Api;
+using Embeddings.Contracts;
 
 namespace Embeddings.Admin.Live;
 
 /// <summary>
 /// Once a second (on the injected <see cref="TimeProvider"/>) asks the API for its health and <c>GET /stats</c>, and
-/// the model list when it is new, and records the answer or the failure in <see cref="LiveStats"/>. One poller per
+/// the model list when it is new or out of date (<see cref="ModelListWatch"/>), and records the answer or the failure in <see cref="LiveStats"/>. One poller per
 /// admin process, however many people watch. A failing API is logged when it starts failing and when it recovers;
 /// nothing stops the loop but shutdown.
 /// </summary>
@@ -12,6 +13,8 @@ public sealed partial class ApiMonitor(
     IServiceScopeFactory scopes, LiveStats live, TimeProvider time, ILogger<ApiMonitor> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    private readonly ModelListWatch _models = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,10 +43,7 @@ public sealed partial class ApiMonitor(
             var api = scope.ServiceProvider.GetRequiredService<EmbeddingsApiClient>();
             var health = await api.GetHealthAsync(ct);
             var stats = await api.GetStatsAsync(ct);
-            var known = live.Current.Models;
-            var models = known is null || stats.Total.Any(m => !known.Any(k => string.Equals(k.Id, m.Model, StringComparison.OrdinalIgnoreCase)))
-                ? await api.GetModelsAsync(ct)
-                : null;
+            var models = _models.ShouldRead(stats, live.Current.Models) ? await ReadModelsAsync(api, ct) : null;
             live.Record(time.GetUtcNow(), health, stats, models);
             if (wasFailing)
             {
@@ -58,6 +58,19 @@ public sealed partial class ApiMonitor(
             {
                 LogFailing(logger, ex);
             }
+        }
+    }
+
+    private async Task<IReadOnlyList<ModelInfo>> ReadModelsAsync(EmbeddingsApiClient api, CancellationToken ct)
+    {
+        try
+        {
+            return await api.GetModelsAsync(ct);
+        }
+        catch
+        {
+            _models.ReadFailed();
+            throw;
         }
     }
 

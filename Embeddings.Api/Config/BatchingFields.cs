@@ -1,4 +1,3 @@
-using System.Globalization;
 using Embeddings.Contracts;
 using StackExchange.Redis;
 
@@ -19,62 +18,32 @@ public static class BatchingFields
     /// not only the changes made since Redis was last empty.</summary>
     public const string Whole = "whole";
 
-    public static HashEntry[] ToEntries(BatchingPatch patch)
-    {
-        var entries = new List<HashEntry>();
-        void Add(string name, object? value)
-        {
-            if (value is not null)
-            {
-                entries.Add(new HashEntry(name, Convert.ToString(value, CultureInfo.InvariantCulture)));
-            }
-        }
-
-        Add("maxBatchSize", patch.MaxBatchSize);
-        Add("maxWaitMs", patch.MaxWaitMs);
-        Add("maxBatchTokens", patch.MaxBatchTokens);
-        Add("minPaddingEfficiency", patch.MinPaddingEfficiency?.ToString("R", CultureInfo.InvariantCulture));
-        Add("maxQueueLength", patch.MaxQueueLength);
-        Add("maxConcurrentBatches", patch.MaxConcurrentBatches);
-        Add("dispatchWhenIdle", patch.DispatchWhenIdle);
-        Add("sortByLength", patch.SortByLength);
-        return [.. entries];
-    }
+    /// <summary>One field per option set, named as the option, its value as invariant text (<see cref="OptionType.Text"/>).</summary>
+    public static HashEntry[] ToEntries(BatchingPatch patch) =>
+        [.. patch.Values.Select(set => new HashEntry(set.Key.Name, OptionType.Text(set.Value)))];
 
     /// <summary>The stored options; <paramref name="errors"/> names every field whose value cannot be read.</summary>
     public static BatchingPatch FromEntries(HashEntry[] entries, List<string> errors)
     {
         var fields = entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
-        T? Read<T>(string name, string kind, Func<string, (bool Ok, T Value)> parse) where T : struct
+        var patch = BatchingPatch.Empty;
+        foreach (var option in BatchingOption.All)
         {
-            if (!fields.TryGetValue(name, out var text))
+            if (!fields.TryGetValue(option.Name, out var text))
             {
-                return null;
+                continue;
             }
 
-            var (ok, value) = parse(text);
-            if (!ok)
+            if (option.Type.TryParse(text, out var value))
             {
-                errors.Add($"{name} holds '{text}', which is not {kind}.");
-                return null;
+                patch = patch.Set(option, value);
             }
-
-            return value;
+            else
+            {
+                errors.Add($"{option.Name} holds '{text}', which is not {option.Type.Expected}.");
+            }
         }
 
-        int? Integer(string name) => Read(name, "a whole number", v => (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n), n));
-        double? Real(string name) => Read(name, "a number", v => (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n), n));
-        bool? Flag(string name) => Read(name, "true or false", v => (bool.TryParse(v, out var b), b));
-        return new BatchingPatch
-        {
-            MaxBatchSize = Integer("maxBatchSize"),
-            MaxWaitMs = Integer("maxWaitMs"),
-            MaxBatchTokens = Integer("maxBatchTokens"),
-            MinPaddingEfficiency = Real("minPaddingEfficiency"),
-            MaxQueueLength = Integer("maxQueueLength"),
-            MaxConcurrentBatches = Integer("maxConcurrentBatches"),
-            DispatchWhenIdle = Flag("dispatchWhenIdle"),
-            SortByLength = Flag("sortByLength"),
-        };
+        return patch;
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class RedisBatchingConfigStore(
         ChangeAsync(model, patch, reset: false, updatedBy, ct);
 
     public Task<BatchingState> ResetAsync(string model, string updatedBy, CancellationToken ct) =>
-        ChangeAsync(model, new BatchingPatch(), reset: true, updatedBy, ct);
+        ChangeAsync(model, BatchingPatch.Empty, reset: true, updatedBy, ct);
 
     /// <summary>Loads the stored config before the app serves, if Redis answers within <see cref="StartBudget"/>;
     /// otherwise the app starts on the configured defaults and the sync finishes in the background.</summary>
@@ -128,7 +128,7 @@ public sealed partial class RedisBatchingConfigStore(
 
                 // What Redis will hold if nothing moved meanwhile: validated before anything is stored.
                 var next = new Stored(
-                    reset ? new BatchingPatch() : stored.Fields.Then(patch),
+                    reset ? BatchingPatch.Empty : stored.Fields.Then(patch),
                     stored.Version + 1,
                     stored.Version == 0 ? NewEpoch() : stored.Epoch,
                     time.GetUtcNow(),

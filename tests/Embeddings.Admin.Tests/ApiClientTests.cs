@@ -18,7 +18,7 @@ public class ApiClientTests : AdminTestContext
         Api.AnswerProblem(HttpMethod.Put, $"/models/{Data.MiniLm}/batching", HttpStatusCode.BadRequest, "maxBatchSize must be between 1 and 4096 (was 0).");
 
         var error = await Assert.ThrowsAsync<ApiException>(() =>
-            Client.UpdateBatchingAsync(Data.MiniLm, new BatchingPatch { MaxBatchSize = 0 }, "me", CancellationToken.None).WaitAsync(Limit));
+            Client.UpdateBatchingAsync(Data.MiniLm, Data.Patch(nameof(BatchingOptions.MaxBatchSize), 0), "me", CancellationToken.None).WaitAsync(Limit));
 
         Assert.Equal(400, error.StatusCode);
         Assert.Equal("The API answered 400 Bad Request: maxBatchSize must be between 1 and 4096 (was 0).", error.Message);

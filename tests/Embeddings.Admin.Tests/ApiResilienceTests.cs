@@ -27,7 +27,7 @@ public sealed class ApiResilienceTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ApiException>(() => client.GetModelAsync("flaky", CancellationToken.None).WaitAsync(Limit));
         await Assert.ThrowsAsync<ApiException>(() =>
-            client.UpdateBatchingAsync("flaky", new BatchingPatch { MaxBatchSize = 8 }, "me", CancellationToken.None).WaitAsync(Limit));
+            client.UpdateBatchingAsync("flaky", Data.Patch(nameof(BatchingOptions.MaxBatchSize), 8), "me", CancellationToken.None).WaitAsync(Limit));
 
         Assert.Equal(2, _factory.Api.Requests.Count(r => r.Path == "/models/flaky"));
         Assert.Single(_factory.Api.Requests, r => r.Path == "/models/flaky/batching");

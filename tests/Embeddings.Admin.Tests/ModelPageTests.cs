@@ -88,6 +88,37 @@ public class ModelPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task A_change_that_lands_between_the_pages_read_and_the_first_poll_is_read_again()
+    {
+        Api.AnswerText(HttpMethod.Get, "/health", "Healthy");
+        Api.Answer(HttpMethod.Get, "/models", new[] { Data.Model(Data.MiniLm) });
+        Api.Answer(HttpMethod.Get, $"/models/{Data.MiniLm}", Data.Model(Data.MiniLm, version: 1));
+        var page = RenderPage();
+        page.WaitForAssertion(() => Assert.Equal("Config version 1", page.Find("[data-testid=config-version]").TextContent), Limit);
+
+        Api.Answer(HttpMethod.Get, $"/models/{Data.MiniLm}", Data.Model(Data.MiniLm, Data.Defaults with { MaxBatchSize = 64 }, version: 2));
+        Api.Answer(HttpMethod.Get, "/stats", Data.Cluster(Data.Noon, [], Data.Live(Data.MiniLm, 10, version: 2)));
+        await PollAsync();
+
+        page.WaitForAssertion(() => Assert.Equal("Config version 2", page.Find("[data-testid=config-version]").TextContent), Limit);
+        Assert.Equal("64", page.Find("input[data-testid=max-batch-size]").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Leaving_the_page_cancels_its_read()
+    {
+        var read = Api.Hold(HttpMethod.Get, $"/models/{Data.MiniLm}");
+        RenderPage();
+        var request = await read.Started.WaitAsync(Limit);
+        Assert.False(request.IsCancellationRequested);
+
+        await DisposeComponentsAsync(); // as the renderer does when the person navigates away
+
+        await read.Cancelled.WaitAsync(Limit);
+        Assert.True(request.IsCancellationRequested);
+    }
+
+    [Fact]
     public void An_unknown_model_shows_the_APIs_answer()
     {
         Api.AnswerProblem(HttpMethod.Get, $"/models/{Data.MiniLm}", HttpStatusCode.NotFound, "Unknown model 'all-minilm-l6-v2'.");

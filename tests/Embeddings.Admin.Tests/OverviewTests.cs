@@ -64,6 +64,23 @@ public class OverviewTests : AdminTestContext
     }
 
     [Fact]
+    public async Task The_model_tables_config_version_follows_a_change_made_after_the_list_was_read()
+    {
+        AnswerTwoReplicas(firstRate: 30);
+        await PollAsync();
+        var page = Render<Overview>();
+        Assert.Contains("v2 (memory)", page.Find("[data-testid=models-table]").TextContent);
+
+        Api.Answer(HttpMethod.Get, "/models", new[] { Data.Model(Data.MiniLm, version: 3) });
+        Api.Answer(HttpMethod.Get, "/stats", Data.Cluster(Data.Noon.AddSeconds(1), [], Data.Live(Data.MiniLm, 30, version: 3)));
+        await PollAsync();
+
+        page.WaitForAssertion(() => Assert.Contains("v3 (memory)", page.Find("[data-testid=models-table]").TextContent), Limit);
+        await PollAsync();
+        Assert.Equal(2, Api.Sent(HttpMethod.Get).Count(r => r.Path == "/models")); // read on the move, not at every poll
+    }
+
+    [Fact]
     public async Task An_unreachable_API_is_shown_with_the_reason_and_the_page_recovers()
     {
         Api.Unreachable(HttpMethod.Get, "/health");

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Net;
 using Bunit;
 using Embeddings.Admin.Components.Tuning;
 using Embeddings.Admin.Tests.Support;
+using Embeddings.Admin.Tuning;
 using Embeddings.Contracts;
 
 namespace Embeddings.Admin.Tests;
@@ -23,18 +23,25 @@ public class TuningFormTests : AdminTestContext
         form.Find($"button[data-testid={testId}]").HasAttribute("disabled");
 
     [Fact]
-    public void Shows_each_option_labelled_with_its_valid_range_and_nothing_to_apply_yet()
+    public void Renders_one_input_per_option_from_the_table_with_its_label_range_and_value_and_nothing_to_apply_yet()
     {
         var form = RenderForm();
 
-        foreach (var label in new[] { "Max batch size", "Max wait (ms)", "Max batch tokens", "Min padding efficiency", "Max concurrent batches", "Max queue length", "Dispatch when idle" })
+        foreach (var option in TuningFields.Shown)
         {
-            Assert.Contains(label, form.Markup);
+            var input = form.Find($"input[data-testid={OptionText.TestId(option)}]");
+            Assert.Equal(option.Type.Kind == OptionKind.Flag ? "checkbox" : "text", input.GetAttribute("type") ?? "text");
+            Assert.Contains(option.Label, form.Markup);
+            Assert.Contains(OptionText.Helper(option), form.Markup);
         }
 
+        Assert.Equal(TuningFields.Shown.Count, form.FindAll("input").Count);
+        Assert.Empty(form.FindAll("[data-testid=sort-by-length]"));
         Assert.Equal("32", form.Find("input[data-testid=max-batch-size]").GetAttribute("value"));
-        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"1 to {BatchingOptions.MaxBatchSizeLimit:N0}"), form.Markup);
-        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"0 to {BatchingOptions.MaxWaitMsLimit:N0}"), form.Markup);
+        Assert.Equal("0.9", form.Find("input[data-testid=min-padding-efficiency]").GetAttribute("value"));
+        Assert.Contains("1 to 4,096: ", form.Markup);
+        Assert.Contains("0 to 60,000: ", form.Markup);
+        Assert.Contains("0 to 1: real ÷ padded tokens a batch keeps", form.Markup);
         Assert.True(Disabled(form, "apply"));
     }
 
@@ -123,6 +130,23 @@ public class TuningFormTests : AdminTestContext
             "The API answered 401 Unauthorized: Send a valid key as 'Authorization: Bearer <key>'.",
             form.Find("[data-testid=tuning-error]").TextContent.Trim()), Limit);
         Assert.False(Disabled(form, "apply"));
+    }
+
+    [Fact]
+    public async Task Leaving_the_form_cancels_its_write()
+    {
+        var write = Api.Hold(HttpMethod.Put, Path);
+        var form = RenderForm();
+        form.Find("input[data-testid=max-batch-size]").Input("8");
+        var click = form.Find("button[data-testid=apply]").ClickAsync(new());
+        var request = await write.Started.WaitAsync(Limit);
+        Assert.False(request.IsCancellationRequested);
+
+        await DisposeComponentsAsync(); // as the renderer does when the person navigates away
+
+        await write.Cancelled.WaitAsync(Limit);
+        await click.WaitAsync(Limit); // the cancelled call ends the click quietly: nothing is thrown into the circuit
+        Assert.True(request.IsCancellationRequested);
     }
 
     [Fact]

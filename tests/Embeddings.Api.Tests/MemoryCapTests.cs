@@ -1,4 +1,3 @@
-using Embeddings.Contracts;
 using Xunit.Abstractions;
 
 namespace Embeddings.Api.Tests;
@@ -21,8 +20,8 @@ public sealed class MemoryCapTests(ITestOutputHelper output)
         {
             change.Content = Json.Body(new
             {
-                maxBatchSize = BatchingOptions.MaxBatchSizeLimit,
-                maxBatchTokens = BatchingOptions.MaxBatchTokensLimit,
+                maxBatchSize = 4096, // the greatest each allows
+                maxBatchTokens = 16_777_216,
                 maxWaitMs = 2000,
             });
             change.Headers.Authorization = new("Bearer", ApiFactory.AdminKey);

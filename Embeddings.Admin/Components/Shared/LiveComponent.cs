@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Components;
 namespace Embeddings.Admin.Components.Shared;
 
 /// <summary>A component that renders from <see cref="LiveStats"/> and renders again after every poll (about once a
-/// second), with no page reload. It stops listening when the component goes away.</summary>
-public abstract class LiveComponent : ComponentBase, IDisposable
+/// second), with no page reload. It stops listening, and its API calls are cancelled, when the component goes away.</summary>
+public abstract class LiveComponent : CancellableComponent
 {
     [Inject]
     protected LiveStats Live { get; set; } = default!;
@@ -38,17 +38,13 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
+    protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             Live.Changed -= OnLiveChanged;
         }
+
+        base.Dispose(disposing);
     }
 }

@@ -146,6 +146,10 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         await page.WaitForFunctionAsync(
             "n => Number(document.querySelector('[data-testid=history-charts]')?.dataset.samples) >= n",
             samplesBeforeChange + 10);
+        // The axis labels are drawn at their own size (the charts' view box is their element's), not scaled down.
+        var smallestLabel = await page.EvaluateAsync<double>(
+            "() => Math.min(...[...document.querySelectorAll('[data-testid=history-charts] svg text')].map(t => t.getBoundingClientRect().height))");
+        Assert.InRange(smallestLabel, 11, 40);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "admin-model.png"), FullPage = true });
 
         // Signing out (a form inside the live circuit, with its antiforgery token) ends the session.

@@ -5,6 +5,7 @@ using Embeddings.Admin.Auth;
 using Embeddings.Admin.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Interop;
 using MudBlazor.Services;
 
 namespace Embeddings.Admin.Tests.Support;
@@ -25,6 +26,9 @@ public abstract class AdminTestContext : BunitContext, IAsyncLifetime
     protected AdminTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // The charts size their view box to their element (MatchBoundsToSize), which the browser measures; say what a
+        // browser would, or they draw nothing.
+        JSInterop.Setup<ElementSize>("mudObserveElementSize", _ => true).SetResult(new ElementSize { Width = 560, Height = 220 });
         Services.AddMudServices();
         Services.AddSingleton<TimeProvider>(Time);
         Services.Configure<AdminKeyOptions>(options => options.AdminKey = AdminKey);

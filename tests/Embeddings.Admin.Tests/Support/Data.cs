@@ -11,6 +11,9 @@ public static class Data
 
     public static BatchingOptions Defaults { get; } = new() { MaxBatchSize = 32, MaxWaitMs = 5, MaxConcurrentBatches = 2 };
 
+    /// <summary>A patch that sets one option: <c>Data.Patch(nameof(BatchingOptions.MaxBatchSize), 8)</c>.</summary>
+    public static BatchingPatch Patch(string property, object? value) => BatchingPatch.Empty.Set(BatchingOption.Of(property), value);
+
     public static ModelLiveStats Live(
         string model, double rate, double p50 = 10, double p95 = 20, double batch = 4, int queue = 0, double padding = 0.9,
         double cache = 0.25, long version = 0) =>

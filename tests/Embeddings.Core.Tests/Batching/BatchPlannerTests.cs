@@ -81,7 +81,7 @@ public class BatchPlannerTests
     {
         // 1 MiB a token and 1 KiB a token pair: three inputs of 100 tokens cost 3 x (100 + 9.8) MiB, over a 300 MiB budget.
         var memory = new BatchMemory(BytesPerToken: 1 << 20, BytesPerTokenPair: 1 << 10, BudgetBytes: 300L << 20);
-        var open = Defaults with { MaxBatchSize = 4096, MaxBatchTokens = BatchingOptions.MaxBatchTokensLimit };
+        var open = Defaults with { MaxBatchSize = 4096, MaxBatchTokens = 16_777_216 }; // the greatest each allows
 
         var plan = BatchPlanner.Plan([100, 100, 100, 100], open, memory);
         Assert.Equal([0, 1], plan.Positions);
