@@ -13,7 +13,14 @@ public sealed record ModelInfo(
     IReadOnlyDictionary<string, string> Prompts,
     BatchingOptions Batching,
     BatchingConfigInfo Config,
-    ModelStatsSnapshot Stats);
+    ModelStatsSnapshot Stats)
+{
+    /// <summary><c>fp32</c> or <c>int8</c>: the precision of the graph this replica serves.</summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>For int8, how close its vectors are to fp32's on the calibration set; null for fp32.</summary>
+    public PrecisionQuality? Quality { get; init; }
+}
 
 /// <summary>Where a model's applied batching options come from: <paramref name="Version"/> 0 means the configured
 /// defaults (appsettings) with no change stored yet; each stored change gets a higher version.</summary>

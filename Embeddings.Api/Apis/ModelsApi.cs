@@ -76,7 +76,11 @@ public static class ModelsApi
         model.Prompts,
         processor.GetOptions(model.Id),
         store.Describe(model.Id),
-        processor.GetStats(model.Id));
+        processor.GetStats(model.Id))
+    {
+        Precision = model.Precision,
+        Quality = model.Quality,
+    };
 
     /// <summary>Who made a change: the caller's <c>x-updated-by</c> (printable, at most 100 characters), else its address.</summary>
     private static string UpdatedBy(HttpContext context)

@@ -1,3 +1,5 @@
+using Embeddings.Contracts;
+
 namespace Embeddings.Core.Models;
 
 public enum PoolingMode
@@ -36,4 +38,10 @@ public sealed record ModelDescriptor(
 
     /// <summary>A short revision string (for example a hash prefix of the weights); part of cache keys.</summary>
     public string Revision { get; init; } = "1";
+
+    /// <summary><see cref="Precisions.Fp32"/> or <see cref="Precisions.Int8"/>; part of cache keys.</summary>
+    public string Precision { get; init; } = Precisions.Fp32;
+
+    /// <summary>For a reduced precision, how close its vectors are to fp32's; null for fp32.</summary>
+    public PrecisionQuality? Quality { get; init; }
 }

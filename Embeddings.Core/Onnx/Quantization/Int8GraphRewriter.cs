@@ -19,14 +19,15 @@ internal static class Int8GraphRewriter
         var model = fp32.Clone();
         var graph = model.Graph;
         var chosen = Chosen(graph, recipe);
-        var replaced = new Dictionary<NodeProto, NodeProto?>();
+        var described = Describe(WeightedMatMuls.Find(graph));
+        var replaced = new Dictionary<NodeProto, NodeProto?>(ReferenceEqualityComparer.Instance);
         var smoothers = new List<(NodeProto Before, NodeProto Mul)>();
         foreach (var group in chosen.GroupBy(m => m.Input, StringComparer.Ordinal))
         {
             var members = group.ToList();
             var input = group.Key;
             if (recipe.SmoothingAlpha > 0 && channelMaxima.TryGetValue(input, out var maxima) && maxima.Length == members[0].Rows
-                && (recipe.Smooth is null || recipe.Smooth(Describe(members[0]))))
+                && (recipe.Smooth is null || recipe.Smooth(described[members[0].Ordinal])))
             {
                 var scales = recipe.OutliersOnly ? OutlierScales(maxima, recipe.SmoothingAlpha) : SmoothingScales(maxima, members, recipe.SmoothingAlpha);
                 var smoothed = $"{input}_smoothed";
@@ -80,12 +81,21 @@ internal static class Int8GraphRewriter
             throw new UnsupportedGraphException("the graph has no MatMul with constant float weights, so there is nothing to quantize.");
         }
 
-        return recipe.KeepFloat is null
-            ? all
-            : all.Where(m => !recipe.KeepFloat(Describe(m))).ToList();
+        if (recipe.KeepFloat is null)
+        {
+            return all;
+        }
+
+        var described = Describe(all);
+        return all.Where(m => !recipe.KeepFloat(described[m.Ordinal])).ToList();
     }
 
-    private static QuantizableMatMul Describe(WeightedMatMul m) => new(m.Ordinal, m.Node.Name, m.Rows, m.Columns);
+    /// <summary>What a recipe sees of each weighted MatMul, by <see cref="WeightedMatMul.Ordinal"/>.</summary>
+    private static QuantizableMatMul[] Describe(IReadOnlyList<WeightedMatMul> all)
+    {
+        var narrowing = 0;
+        return [.. all.Select(m => new QuantizableMatMul(m.Ordinal, m.Node.Name, m.Rows, m.Columns, m.Rows > m.Columns ? narrowing++ : null))];
+    }
 
     internal static float[] OutlierScales(float[] activationMaxima, double alpha)
     {
