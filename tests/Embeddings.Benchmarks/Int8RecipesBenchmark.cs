@@ -16,7 +16,7 @@ namespace Embeddings.Benchmarks;
 /// and on the corpus, and items/s against fp32, run by run in turn (2 concurrent runs x 1 thread, length-sorted
 /// batches of 8), median of the runs.
 /// Usage: int8-recipes [--model all-minilm-l6-v2|arctic-embed-xs] [--items 320] [--runs 5] [--quality-items 1000]
-/// [--models-dir DIR]
+/// [--models-dir DIR] [--shipped-only]
 /// </summary>
 internal static class Int8RecipesBenchmark
 {
@@ -49,7 +49,7 @@ internal static class Int8RecipesBenchmark
         Console.WriteLine();
         Console.WriteLine("| int8 weights | calibration mean / min | held-out mean / min | corpus mean / min | items/s int8 / fp32 (runs) |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, recipe) in Recipes)
+        foreach (var (name, recipe) in args.Contains("--shipped-only") ? Recipes.Where(r => r.Recipe == Int8Recipe.Default) : Recipes)
         {
             var path = Path.Combine(Path.GetTempPath(), $"int8-recipe-{Guid.NewGuid():N}.onnx");
             try
