@@ -14,7 +14,14 @@ public sealed record ModelInfo(
     BatchingOptions Batching,
     BatchingConfigInfo Config,
     ModelStatsSnapshot Stats,
-    BatchLimits? Limits = null);
+    BatchLimits? Limits = null)
+{
+    /// <summary><c>fp32</c> or <c>int8</c>: the precision of the graph this replica serves.</summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>For int8, how close its vectors are to fp32's on the calibration set; null for fp32.</summary>
+    public PrecisionQuality? Quality { get; init; }
+}
 
 /// <summary>The batch limits in effect: the batching options, capped by the working memory one batch may take, so that
 /// no setting can plan a batch the machine cannot hold.</summary>

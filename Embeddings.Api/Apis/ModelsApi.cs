@@ -95,7 +95,11 @@ public static class ModelsApi
             options,
             store.Describe(model.Id),
             processor.GetStats(model.Id),
-            Limits(model, options));
+            Limits(model, options))
+        {
+            Precision = model.Precision,
+            Quality = model.Quality,
+        };
     }
 
     /// <summary>The largest batch at a few input lengths (powers of two from 16, and the model's limit).</summary>

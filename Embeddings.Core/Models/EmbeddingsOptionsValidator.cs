@@ -114,6 +114,15 @@ public sealed partial class EmbeddingsOptionsValidator : IValidateOptions<Embedd
             errors.Add($"{where}: ExecutionProvider must be '{ExecutionProviders.Cpu}' or '{ExecutionProviders.Cuda}' (was '{model.ExecutionProvider}').");
         }
 
+        if (!Precisions.IsKnown(model.Precision))
+        {
+            errors.Add($"{where}: Precision must be '{Precisions.Fp32}' or '{Precisions.Int8}' (was '{model.Precision}').");
+        }
+        else if (Precisions.IsInt8(model.Precision) && string.Equals(model.ExecutionProvider, ExecutionProviders.Cuda, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{where}: Precision '{Precisions.Int8}' runs on the '{ExecutionProviders.Cpu}' provider only (its DynamicQuantizeMatMul is a CPU kernel); use '{Precisions.Fp32}' with '{ExecutionProviders.Cuda}'.");
+        }
+
         if (model.IntraOpThreads is < 0 or > 256)
         {
             errors.Add($"{where}: IntraOpThreads must be between 0 (ONNX Runtime picks) and 256 (was {model.IntraOpThreads}).");

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Onnx;
+using Embeddings.Core.Onnx.Quantization;
 using Microsoft.Extensions.Logging;
 
 namespace Embeddings.Core.Models;
@@ -84,11 +85,29 @@ public static partial class ModelCatalog
     {
         var started = Stopwatch.GetTimestamp();
         var settings = Resolve(id, model, options, logger);
+        if (Precisions.IsInt8(model.Precision))
+        {
+            settings = Int8(settings, logger);
+        }
+
         var loaded = OnnxEmbeddingModel.Load(settings, logger);
         var d = loaded.Descriptor;
-        LogLoaded(logger, d.Id, d.ExecutionProvider, d.Dimensions, d.Pooling, d.MaxTokens, d.Revision, settings.ModelPath,
+        LogLoaded(logger, d.Id, d.ExecutionProvider, d.Precision, d.Dimensions, d.Pooling, d.MaxTokens, d.Revision, settings.ModelPath,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new RegisteredModel(loaded, model.Batching ?? new BatchingOptions());
+    }
+
+    /// <summary>The settings that serve the model's int8 graph, built beside the fp32 file at first start.</summary>
+    private static OnnxModelSettings Int8(OnnxModelSettings fp32, ILogger logger)
+    {
+        if (!File.Exists(fp32.ModelPath))
+        {
+            throw new ModelLoadException(fp32.Id, fp32.ModelPath, "the file does not exist.");
+        }
+
+        var sha256 = fp32.ModelSha256 ?? BuiltInModelExtractor.HashFile(fp32.ModelPath);
+        var int8 = Int8ModelStore.Ensure(fp32, sha256, logger);
+        return fp32 with { ModelPath = int8.Path, ModelSha256 = sha256, Precision = Precisions.Int8, Quality = int8.Quality };
     }
 
     private static OnnxModelSettings Resolve(string id, ModelOptions model, EmbeddingsOptions options, ILogger logger)
@@ -147,7 +166,7 @@ public static partial class ModelCatalog
         (configured ?? defaults).ToFrozenDictionary(StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Model '{ModelId}' loaded on {Provider}: {Dimensions} dims, {Pooling} pooling, {MaxTokens} max tokens, revision {Revision}, from '{Path}' in {Milliseconds:0} ms.")]
-    private static partial void LogLoaded(ILogger logger, string modelId, string provider, int dimensions, PoolingMode pooling,
+        Message = "Model '{ModelId}' loaded on {Provider} in {Precision}: {Dimensions} dims, {Pooling} pooling, {MaxTokens} max tokens, revision {Revision}, from '{Path}' in {Milliseconds:0} ms.")]
+    private static partial void LogLoaded(ILogger logger, string modelId, string provider, string precision, int dimensions, PoolingMode pooling,
         int maxTokens, string revision, string path, double milliseconds);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Embeddings.Contracts;
 
 namespace Embeddings.Core.Models;
 
@@ -45,4 +46,9 @@ public sealed record ModelDescriptor(
 
     /// <summary>What a batch costs in working memory, and the budget no planned batch passes.</summary>
     public Batching.BatchMemory Memory { get; init; } = Batching.BatchMemory.Unlimited;
+    /// <summary><see cref="Precisions.Fp32"/> or <see cref="Precisions.Int8"/>; part of cache keys.</summary>
+    public string Precision { get; init; } = Precisions.Fp32;
+
+    /// <summary>For a reduced precision, how close its vectors are to fp32's; null for fp32.</summary>
+    public PrecisionQuality? Quality { get; init; }
 }

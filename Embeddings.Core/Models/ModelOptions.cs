@@ -40,6 +40,10 @@ public sealed class ModelOptions
     /// <summary><c>cpu</c> (default) or <c>cuda</c>. <c>cuda</c> falls back to cpu, with a warning, where it cannot load.</summary>
     public string ExecutionProvider { get; set; } = ExecutionProviders.Cpu;
 
+    /// <summary><c>fp32</c> (default) or <c>int8</c>: int8 serves a graph quantized from the fp32 one at first start (built
+    /// once, stored beside the model, its quality to fp32 measured and shown on GET /models). CPU provider only.</summary>
+    public string Precision { get; set; } = Precisions.Fp32;
+
     /// <summary>Threads one ONNX Runtime run may use. Default 1: on few cores, several single-threaded
     /// runs at once (<see cref="BatchingOptions.MaxConcurrentBatches"/>) beat one multi-threaded run.</summary>
     public int? IntraOpThreads { get; set; }
@@ -66,4 +70,16 @@ public static class ExecutionProviders
 
     public static bool IsKnown(string? name) =>
         string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase) || string.Equals(name, Cuda, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>The names that <see cref="ModelOptions.Precision"/> and <see cref="ModelDescriptor.Precision"/> use.</summary>
+public static class Precisions
+{
+    public const string Fp32 = "fp32";
+    public const string Int8 = "int8";
+
+    public static bool IsKnown(string? name) =>
+        string.Equals(name, Fp32, StringComparison.OrdinalIgnoreCase) || string.Equals(name, Int8, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsInt8(string? name) => string.Equals(name, Int8, StringComparison.OrdinalIgnoreCase);
 }

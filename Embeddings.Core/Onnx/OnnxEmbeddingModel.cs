@@ -37,6 +37,9 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
 
     public ModelDescriptor Descriptor { get; }
 
+    /// <summary>The vocabulary's [PAD] id, which fills a batch's shorter inputs.</summary>
+    public int PadId => _tokenizer.PadId;
+
     /// <summary>Loads the vocabulary and the graph, and checks the graph's inputs and output.</summary>
     /// <exception cref="ModelLoadException">A file is missing or unusable; the message names the model and the file.</exception>
     public static OnnxEmbeddingModel Load(OnnxModelSettings settings, ILogger logger)
@@ -67,6 +70,8 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
             {
                 Revision = sha256[..12],
                 Memory = Batching.BatchMemory.For(shape, settings.MaxBatchMemoryMB),
+                Precision = settings.Precision,
+                Quality = settings.Quality,
             };
             return new OnnxEmbeddingModel(descriptor, session, tokenizer, usesTokenTypes, outputName);
         }

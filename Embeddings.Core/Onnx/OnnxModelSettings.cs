@@ -23,7 +23,8 @@ public sealed record OnnxModelSettings(
 
     public bool LowerCase { get; init; } = true;
 
-    /// <summary>SHA-256 (hex) of <see cref="ModelPath"/> where already known; computed at load otherwise.</summary>
+    /// <summary>SHA-256 (hex) of the fp32 model file where already known; computed from <see cref="ModelPath"/> at load
+    /// otherwise. It names the model's weights (its revision), whatever the precision.</summary>
     public string? ModelSha256 { get; init; }
 
     /// <summary>The encoder's sizes where known (built-ins); otherwise read from the folder's <c>config.json</c>.</summary>
@@ -31,4 +32,11 @@ public sealed record OnnxModelSettings(
 
     /// <summary>The most working memory one batch may take, in MiB.</summary>
     public int MaxBatchMemoryMB { get; init; } = ModelOptions.DefaultMaxBatchMemoryMB;
+
+    /// <summary><see cref="Precisions.Fp32"/> or <see cref="Precisions.Int8"/>. For int8, <see cref="ModelPath"/> is the
+    /// built int8 graph (see <see cref="Quantization.Int8ModelStore"/>).</summary>
+    public string Precision { get; init; } = Precisions.Fp32;
+
+    /// <summary>The int8 graph's measured closeness to fp32; null for fp32.</summary>
+    public Embeddings.Contracts.PrecisionQuality? Quality { get; init; }
 }

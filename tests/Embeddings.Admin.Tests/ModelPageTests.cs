@@ -27,6 +27,28 @@ public class ModelPageTests : AdminTestContext
     }
 
     [Fact]
+    public void Shows_an_int8_model_with_its_cosine_to_fp32()
+    {
+        Api.Answer(HttpMethod.Get, $"/models/{Data.MiniLm}",
+            Data.Model(Data.MiniLm) with { Precision = "int8", Quality = new PrecisionQuality(0.99734, 0.98231, 322) });
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "int8 · cosine to fp32 0.9973 mean, 0.9823 min (322 sentences)", page.Find("[data-testid=precision]").TextContent.Trim()), Limit);
+    }
+
+    [Fact]
+    public void Shows_an_fp32_model_as_fp32()
+    {
+        Api.Answer(HttpMethod.Get, $"/models/{Data.MiniLm}", Data.Model(Data.MiniLm));
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Equal("fp32", page.Find("[data-testid=precision]").TextContent.Trim()), Limit);
+    }
+
+    [Fact]
     public async Task An_applied_change_updates_the_version_shown()
     {
         Api.Answer(HttpMethod.Get, $"/models/{Data.MiniLm}", Data.Model(Data.MiniLm));

@@ -15,13 +15,14 @@ internal static class CeilingBenchmark
 
     public sealed record Outcome(IReadOnlyList<ResultRow> Rows, ResultRow Best, double SingleItemP50Ms);
 
-    public static Outcome Run(string modelsDirectory, IReadOnlyList<string> corpus, int items, int runs)
+    public static Outcome Run(
+        string modelsDirectory, IReadOnlyList<string> corpus, int items, int runs, string modelId = BuiltInModels.MiniLmId, string precision = Precisions.Fp32)
     {
         var cores = Environment.ProcessorCount;
-        using var wide = RawOnnxBenchmark.Load(modelsDirectory, intraOpThreads: cores);
-        using var narrow = RawOnnxBenchmark.Load(modelsDirectory, intraOpThreads: 1);
-        var wideModel = wide.Get(BuiltInModels.MiniLmId).Model;
-        var narrowModel = narrow.Get(BuiltInModels.MiniLmId).Model;
+        using var wide = RawOnnxBenchmark.Load(modelsDirectory, cores, modelId, precision);
+        using var narrow = RawOnnxBenchmark.Load(modelsDirectory, 1, modelId, precision);
+        var wideModel = wide.Get(modelId).Model;
+        var narrowModel = narrow.Get(modelId).Model;
         var inputs = corpus.Take(items).Select(t => wideModel.Tokenize(t, truncate: true)).ToArray();
 
         foreach (var model in new[] { wideModel, narrowModel })
@@ -38,7 +39,7 @@ internal static class CeilingBenchmark
             {
                 var perSecond = Enumerable.Range(0, runs).Select(_ => RawOnnxBenchmark.Measure(model, batches, workers)).ToArray();
                 var row = new ResultRow(
-                    "1", "ceiling: raw ONNX in-process", $"batch {batch}, {(sorted ? "sorted" : "arrival")}, {layout}", $"{inputs.Length} items",
+                    "1", $"ceiling: raw ONNX in-process{(precision == Precisions.Fp32 ? "" : $", {precision}")}", $"batch {batch}, {(sorted ? "sorted" : "arrival")}, {layout}", $"{inputs.Length} items",
                     Stats.Median(perSecond), null, null, null, null, batch, padding, null, 0, inputs.Length * runs, runs);
                 Console.WriteLine(ReportWriter.Line(row));
                 rows.Add(row);

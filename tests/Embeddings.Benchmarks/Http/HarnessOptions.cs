@@ -7,11 +7,13 @@ namespace Embeddings.Benchmarks.Http;
 /// <c>--url URL</c> (target a running server instead of starting one; <c>--admin-key</c>, <c>--pid</c> for RSS),
 /// <c>--duration S</c> per round, <c>--rounds N</c>, <c>--warmup S</c>, <c>--clients N</c>, <c>--requests N</c> (cap per run),
 /// <c>--raw-items N</c>, <c>--raw-runs N</c>, <c>--p95-bound-ms MS</c>, <c>--out DIR</c>, <c>--seed N</c>,
-/// <c>--skip-ceiling</c>, <c>--skip-peer</c>, <c>--skip-sweep</c>, <c>--no-build</c>, <c>--load-fraction F</c> (soak).
+/// <c>--skip-ceiling</c>, <c>--skip-peer</c>, <c>--skip-sweep</c>, <c>--no-build</c>, <c>--load-fraction F</c> (soak),
+/// <c>--precision fp32|int8|both</c> (the server's and the ceiling's precision; both: the int8 comparison alone).
 /// </summary>
 public sealed record HarnessOptions
 {
     public string Model { get; init; } = "all-minilm-l6-v2";
+    public string Precision { get; init; } = "fp32";
     public Uri? Url { get; init; }
     public int? ServerPid { get; init; }
     public string AdminKey { get; init; } = $"bench-{Guid.NewGuid():N}";
@@ -50,6 +52,7 @@ public sealed record HarnessOptions
         return o with
         {
             Model = Text("--model") ?? o.Model,
+            Precision = Text("--precision")?.ToLowerInvariant() ?? o.Precision,
             Url = Text("--url") is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : o.Url,
             ServerPid = Integer("--pid") ?? o.ServerPid,
             AdminKey = Text("--admin-key") ?? o.AdminKey,

@@ -34,12 +34,23 @@ internal static class HttpBenchmark
             }
         }
 
+        if (o.Precision == "both")
+        {
+            return await PrecisionComparison.RunAsync(o, root, machine, corpus, CommandLine(args)).ConfigureAwait(false);
+        }
+
+        if (!Precisions.IsKnown(o.Precision))
+        {
+            Console.Error.WriteLine($"--precision takes fp32, int8 or both, not '{o.Precision}'.");
+            return 2;
+        }
+
         Console.WriteLine(ReportWriter.Table([]).TrimEnd());
         var rows = new List<ResultRow>();
         CeilingBenchmark.Outcome? ceiling = null;
         if (!o.SkipCeiling)
         {
-            ceiling = CeilingBenchmark.Run(EmbeddingsOptions.DefaultModelsDirectory(), corpus, o.RawItems, o.RawRuns);
+            ceiling = CeilingBenchmark.Run(EmbeddingsOptions.DefaultModelsDirectory(), corpus, o.RawItems, o.RawRuns, o.Model, o.Precision);
             rows.AddRange(ceiling.Rows);
         }
 
@@ -57,7 +68,8 @@ internal static class HttpBenchmark
         {
             if (o.Url is null)
             {
-                launched = await ServerLauncher.StartAsync(BuildAndPaths.ReleaseDll(root, BuildAndPaths.ApiProject), o.AdminKey).ConfigureAwait(false);
+                launched = await ServerLauncher.StartAsync(BuildAndPaths.ReleaseDll(root, BuildAndPaths.ApiProject), o.AdminKey,
+                    [$"--Embeddings:Models:{o.Model}:Precision={o.Precision}"]).ConfigureAwait(false);
             }
 
             var baseAddress = o.Url ?? launched!.BaseAddress;

@@ -87,6 +87,8 @@ public static class ReportWriter
             text.AppendLine();
         }
 
+        text.AppendLine("Int8 against fp32 (`http --precision both`, its own run): [BENCHMARKS-int8.md](BENCHMARKS-int8.md).");
+        text.AppendLine();
         text.AppendLine("## Ratios and targets");
         text.AppendLine();
         foreach (var line in report.Findings)
