@@ -8,7 +8,8 @@ namespace Embeddings.Benchmarks.Http;
 /// <c>--duration S</c> per round, <c>--rounds N</c>, <c>--warmup S</c>, <c>--clients N</c>, <c>--requests N</c> (cap per run),
 /// <c>--raw-items N</c>, <c>--raw-runs N</c>, <c>--p95-bound-ms MS</c>, <c>--out DIR</c>, <c>--seed N</c>,
 /// <c>--skip-ceiling</c>, <c>--skip-peer</c>, <c>--skip-sweep</c>, <c>--no-build</c>, <c>--load-fraction F</c> (soak),
-/// <c>--precision fp32|int8|both</c> (the server's and the ceiling's precision; both: the int8 comparison alone).
+/// <c>--precision fp32|int8|both</c> (the server's and the ceiling's precision; both: the int8 comparison alone),
+/// <c>--inputs-per-request N</c> (corpus items in each request; items/s counts items, latencies are per request).
 /// </summary>
 public sealed record HarnessOptions
 {
@@ -32,6 +33,7 @@ public sealed record HarnessOptions
     public bool SkipSweep { get; init; }
     public bool NoBuild { get; init; }
     public double LoadFraction { get; init; } = 0.8;
+    public int InputsPerRequest { get; init; } = 1;
 
     public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
     public TimeSpan WarmUp => TimeSpan.FromSeconds(WarmUpSeconds);
@@ -71,6 +73,7 @@ public sealed record HarnessOptions
             SkipSweep = o.SkipSweep || Flag("--skip-sweep"),
             NoBuild = o.NoBuild || Flag("--no-build"),
             LoadFraction = Number("--load-fraction") ?? o.LoadFraction,
+            InputsPerRequest = Integer("--inputs-per-request") ?? o.InputsPerRequest,
         };
     }
 }

@@ -74,7 +74,7 @@ internal static class HttpBenchmark
 
             var baseAddress = o.Url ?? launched!.BaseAddress;
             using var api = new ApiClient(baseAddress, o.AdminKey, o.Clients);
-            var suite = new ServerSuite(api, new LoadGenerator(api.Http, o.Model, corpus), o.Model, launched?.ProcessId ?? o.ServerPid);
+            var suite = new ServerSuite(api, new LoadGenerator(api.Http, o.Model, corpus, o.InputsPerRequest), o.Model, launched?.ProcessId ?? o.ServerPid);
             var server = await ServerConfigurations.RunAsync(suite, o).ConfigureAwait(false);
             rows.AddRange(server.Rows);
 

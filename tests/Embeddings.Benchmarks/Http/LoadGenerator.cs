@@ -13,26 +13,31 @@ public sealed record LoadSpec(int Clients, TimeSpan Duration, double? RatePerSec
     public override string ToString() => RatePerSecond is { } rate ? $"open loop {rate:0} req/s" : $"{Clients} clients";
 }
 
-/// <summary>What one load run saw. Each request carries one corpus item. <see cref="QueueTimesMs"/> are the server's
-/// own <c>x-queue-time</c> headers: how long each input waited for its batch.</summary>
-public sealed record LoadResult(int Requests, int Errors, double Seconds, double[] LatenciesMs, double[] QueueTimesMs, string? FirstError)
+/// <summary>What one load run saw. Each request carries <see cref="InputsPerRequest"/> corpus items (latencies are per
+/// request). <see cref="QueueTimesMs"/> are the server's own <c>x-queue-time</c> headers: how long each request's
+/// slowest input waited for its batch.</summary>
+public sealed record LoadResult(
+    int Requests, int Errors, double Seconds, double[] LatenciesMs, double[] QueueTimesMs, string? FirstError, int InputsPerRequest = 1)
 {
     public int Succeeded => Requests - Errors;
 
-    public double ItemsPerSecond => Seconds > 0 ? Succeeded / Seconds : 0;
+    public double ItemsPerSecond => Seconds > 0 ? Succeeded * InputsPerRequest / Seconds : 0;
 
     /// <summary>Latency at quantile <paramref name="q"/> (0..1) in ms, nearest rank; NaN when nothing succeeded.</summary>
     public double Percentile(double q) => Stats.Percentile(LatenciesMs, q);
 }
 
 /// <summary>
-/// Drives <c>POST /embed/{model}</c> with one corpus item per request, walking the corpus in its fixed order from the
-/// start on every run. Bodies are serialised once up front so the client spends its CPU on HTTP, not on JSON.
-/// In open loop, latency counts from the moment the request was due, so a server that falls behind is charged for it.
+/// Drives <c>POST /embed/{model}</c> with <paramref name="inputsPerRequest"/> consecutive corpus items per request
+/// (<c>--inputs-per-request</c>, default 1), walking the corpus in its fixed order from the start on every run. Bodies
+/// are serialised once up front so the client spends its CPU on HTTP, not on JSON. In open loop, latency counts from
+/// the moment the request was due, so a server that falls behind is charged for it.
 /// </summary>
-public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList<string> corpus)
+public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList<string> corpus, int inputsPerRequest = 1)
 {
-    private readonly byte[][] _bodies = corpus.Select(text => JsonSerializer.SerializeToUtf8Bytes(new { inputs = new[] { text } })).ToArray();
+    private readonly byte[][] _bodies = Enumerable.Range(0, corpus.Count)
+        .Select(start => JsonSerializer.SerializeToUtf8Bytes(new { inputs = Enumerable.Range(start, inputsPerRequest).Select(i => corpus[i % corpus.Count]).ToArray() }))
+        .ToArray();
 
     private readonly Uri _route = new($"embed/{Uri.EscapeDataString(model)}", UriKind.Relative);
 
@@ -79,7 +84,7 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
                     await Task.Delay(wait, ct).ConfigureAwait(false);
                 }
 
-                inFlight.Add(SendAsync(k, due));
+                inFlight.Add(SendAsync(k * inputsPerRequest, due));
             }
 
             await Task.WhenAll(inFlight).ConfigureAwait(false);
@@ -91,14 +96,14 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
                 int index;
                 while (Stopwatch.GetTimestamp() < end && (index = Interlocked.Increment(ref sent)) < limit)
                 {
-                    await SendAsync(index, Stopwatch.GetTimestamp()).ConfigureAwait(false);
+                    await SendAsync(index * inputsPerRequest, Stopwatch.GetTimestamp()).ConfigureAwait(false);
                 }
             }, ct))).ConfigureAwait(false);
         }
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var values = latencies.ToArray();
-        return new LoadResult(values.Length + errors, errors, seconds, values, [.. queueTimes], firstError);
+        return new LoadResult(values.Length + errors, errors, seconds, values, [.. queueTimes], firstError, inputsPerRequest);
     }
 
     /// <summary>Sends one request; returns no error and the server's queue time on success, or what went wrong.</summary>
