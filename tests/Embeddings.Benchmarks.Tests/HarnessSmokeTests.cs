@@ -78,7 +78,7 @@ public sealed class HarnessSmokeTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private sealed class Factory : WebApplicationFactory<Program>
+    private sealed class Factory : WebApplicationFactory<Embeddings.Api.ApiOptions> // any type of the API assembly names its entry point
     {
         public Factory() => UseKestrel(0);
 
