@@ -30,7 +30,12 @@ public static class EmbeddingsServiceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => ModelCatalog.Load(
             sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<BatchProcessor>();
+        services.AddSingleton(sp => new BatchProcessor(
+            sp.GetRequiredService<ModelRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BatchProcessor>>(),
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value.InferenceSlots));
         services.AddGracefulShutdown();
         services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
 

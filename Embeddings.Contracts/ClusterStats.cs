@@ -18,7 +18,7 @@ public sealed record ReplicaStats(string ReplicaId, string? Address, DateTimeOff
 /// <summary>One model on one replica (or summed), over the last few seconds. Times in milliseconds. The percentiles
 /// are estimated from <paramref name="LatencyBuckets"/> and <paramref name="QueueBuckets"/> (seconds) as Prometheus's
 /// <c>histogram_quantile</c> does; the buckets are those of the last few seconds, and absent from a replica of an
-/// older version. The last three rates are what the ratios above are ratios of, so that replicas add up.</summary>
+/// older version. The three rates after the buckets are what the ratios above are ratios of, so that replicas add up.</summary>
 public sealed record ModelLiveStats(
     string Model,
     double ItemsPerSecond,
@@ -39,4 +39,12 @@ public sealed record ModelLiveStats(
     BucketCounts? QueueBuckets = null,
     double BatchesPerSecond = 0,
     double PaddedTokensPerSecond = 0,
-    double CacheLookupsPerSecond = 0);
+    double CacheLookupsPerSecond = 0,
+    double SlotsBusy = 0,
+    int Slots = 0)
+{
+    /// <summary>The share of the inference slots this model held over the window (0 to 1): <see cref="SlotsBusy"/>, the
+    /// slots its batches kept busy on average, over <see cref="Slots"/>, the slots of the replica (or, summed, of the
+    /// cluster), which every model of the replica shares.</summary>
+    public double SlotShare => Slots > 0 ? SlotsBusy / Slots : 0;
+}

@@ -21,7 +21,16 @@ public sealed record ModelInfo(
 
     /// <summary>For int8, how close its vectors are to fp32's on the calibration set; null for fp32.</summary>
     public PrecisionQuality? Quality { get; init; }
+
+    /// <summary>The replica's inference slots, shared by every model, and this model's use of them now.</summary>
+    public SlotUse? Slots { get; init; }
 }
+
+/// <summary>A model's use of the replica's inference slots (one budget of runner threads that every model shares).</summary>
+/// <param name="Total">Batches that may run at once on the replica, over every model.</param>
+/// <param name="Held">Slots this model holds now.</param>
+/// <param name="Cap">The most it may hold at once (its <c>maxConcurrentBatches</c>).</param>
+public sealed record SlotUse(int Total, int Held, int Cap);
 
 /// <summary>The batch limits in effect: the batching options, capped by the working memory one batch may take, so that
 /// no setting can plan a batch the machine cannot hold.</summary>

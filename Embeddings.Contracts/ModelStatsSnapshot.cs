@@ -24,6 +24,8 @@ namespace Embeddings.Contracts;
 /// <param name="PaddingEfficiency">RealTokens / PaddedTokens (1 when nothing ran).</param>
 /// <param name="AverageQueueWaitSeconds">Mean time from admission to the start of the input's model call.</param>
 /// <param name="AverageInferenceSeconds">Mean duration of a model call.</param>
+/// <param name="InferenceSeconds">Time the model's batches have held inference slots, in all: over a window, divided by
+/// the window and the process's slots, the share of the machine this model got.</param>
 public sealed record ModelStatsSnapshot(
     string Model,
     long Inputs,
@@ -43,7 +45,8 @@ public sealed record ModelStatsSnapshot(
     long PaddedTokens,
     double PaddingEfficiency,
     double AverageQueueWaitSeconds,
-    double AverageInferenceSeconds)
+    double AverageInferenceSeconds,
+    double InferenceSeconds = 0)
 {
     /// <summary>All refusals, whatever the reason.</summary>
     public long Rejected => RejectedQueueFull + RejectedShuttingDown;

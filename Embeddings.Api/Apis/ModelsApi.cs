@@ -99,6 +99,7 @@ public static class ModelsApi
         {
             Precision = model.Precision,
             Quality = model.Quality,
+            Slots = new SlotUse(processor.InferenceSlots, processor.SlotsHeld(model.Id), Math.Min(options.MaxConcurrentBatches, processor.InferenceSlots)),
         };
     }
 

@@ -6,7 +6,7 @@ using Prometheus;
 namespace Embeddings.Api.Metrics;
 
 /// <summary>
-/// Serves this app's counters (<see cref="ObservableCounter{T}"/> of long) as Prometheus counters. prometheus-net's
+/// Serves this app's counters (<see cref="ObservableCounter{T}"/> of long, or of double for times) as Prometheus counters. prometheus-net's
 /// meter adapter types every .NET counter as a gauge, since it cannot know that one is never re-created and reset; ours
 /// are observed totals that only go up, so this listener reads them at each scrape and moves each series up to the
 /// total (<c>IncTo</c>): same name (<c>embeddings_{instrument}</c>), help and labels as the adapter would give.
@@ -28,17 +28,18 @@ public sealed class PrometheusCounters : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>(Observed);
+        _listener.SetMeasurementEventCallback<long>((instrument, total, tags, state) => Observed(instrument, total, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, total, tags, state) => Observed(instrument, total, tags));
         _listener.Start();
         registry.AddBeforeCollectCallback(_listener.RecordObservableInstruments);
     }
 
     /// <summary>The instruments served here, and left out of the meter adapter.</summary>
-    public static bool Handles(Instrument instrument) => instrument is ObservableCounter<long>;
+    public static bool Handles(Instrument instrument) => instrument is ObservableCounter<long> or ObservableCounter<double>;
 
     public void Dispose() => _listener.Dispose();
 
-    private void Observed(Instrument instrument, long total, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    private void Observed(Instrument instrument, double total, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         // Labels in name order, as the meter adapter orders them: a tag list's order is not part of its identity.
         var labels = tags.ToArray();

@@ -49,6 +49,8 @@ public static class ClusterTotals
             queue,
             model.Sum(m => m.BatchesPerSecond),
             model.Sum(m => m.PaddedTokensPerSecond),
-            model.Sum(m => m.CacheLookupsPerSecond));
+            model.Sum(m => m.CacheLookupsPerSecond),
+            model.Sum(m => m.SlotsBusy),
+            model.Sum(m => m.Slots));
     }
 }

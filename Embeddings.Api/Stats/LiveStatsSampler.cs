@@ -74,7 +74,9 @@ public sealed class LiveStatsSampler(
             QueueBuckets: queue,
             BatchesPerSecond: seconds > 0 ? batches / seconds : 0,
             PaddedTokensPerSecond: seconds > 0 ? padded / seconds : 0,
-            CacheLookupsPerSecond: seconds > 0 ? lookups / seconds : 0);
+            CacheLookupsPerSecond: seconds > 0 ? lookups / seconds : 0,
+            SlotsBusy: seconds > 0 ? (stats.InferenceSeconds - before.InferenceSeconds) / seconds : 0,
+            Slots: processor.InferenceSlots);
     }
 
     private sealed record Snapshot(long At, Dictionary<string, ModelSnapshot> Models);

@@ -25,6 +25,7 @@ public sealed class BatchProcessor : IAsyncDisposable
     private readonly FrozenDictionary<string, ModelQueue> _queues;
     private readonly ModelQueue[] _ordered;
     private readonly EngineInstruments _instruments;
+    private readonly InferenceScheduler _scheduler;
     private readonly ILogger _logger;
     private readonly Lock _shutdownLock = new();
     private readonly CancellationTokenSource _abandon = new(); // stops the batches in flight when a drain runs out of time
@@ -32,11 +33,14 @@ public sealed class BatchProcessor : IAsyncDisposable
     private volatile bool _stopping;
     private bool _disposed;
 
+    /// <param name="inferenceSlots">Batches that may run at once over every model (runner threads); default: one per
+    /// core (<see cref="DefaultInferenceSlots"/>).</param>
     public BatchProcessor(
         ModelRegistry registry,
         TimeProvider timeProvider,
         ILogger<BatchProcessor> logger,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        int? inferenceSlots = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -47,14 +51,25 @@ public sealed class BatchProcessor : IAsyncDisposable
             model.Batching.EnsureValid();
         }
 
-        _instruments = new EngineInstruments(meterFactory, () => _ordered ?? []); // empty until the queues exist
-        _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _instruments, _abandon.Token))];
+        _scheduler = new InferenceScheduler(inferenceSlots ?? DefaultInferenceSlots);
+        _instruments = new EngineInstruments(meterFactory, () => _ordered ?? [], _scheduler); // empty until the queues exist
+        _ordered = [.. registry.All.Select(m => new ModelQueue(m, timeProvider, logger, _instruments, _scheduler, _abandon.Token))];
         _queues = _ordered.ToFrozenDictionary(q => q.Id, StringComparer.OrdinalIgnoreCase);
         Models = [.. _ordered.Select(q => q.Id)];
     }
 
+    /// <summary>One slot per core: with one thread per run (the default), several single-threaded runs at once beat one
+    /// multi-threaded run on few cores.</summary>
+    public static int DefaultInferenceSlots => Environment.ProcessorCount;
+
     /// <summary>Ids of the served models, in ordinal order.</summary>
     public IReadOnlyList<string> Models { get; }
+
+    /// <summary>Batches that may run at once, over every model.</summary>
+    public int InferenceSlots => _scheduler.Slots;
+
+    /// <summary>Slots <paramref name="model"/> holds now (running a batch, or about to).</summary>
+    public int SlotsHeld(string model) => _scheduler.Held(Queue(model));
 
     /// <summary>True once shutdown began; submits are refused from then on.</summary>
     public bool IsShuttingDown => _stopping;
@@ -182,6 +197,7 @@ public sealed class BatchProcessor : IAsyncDisposable
     {
         await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         _instruments.Dispose();
+        _scheduler.Dispose();
         lock (_shutdownLock)
         {
             _disposed = true;

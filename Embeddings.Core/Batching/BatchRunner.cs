@@ -1,31 +1,32 @@
 namespace Embeddings.Core.Batching;
 
 /// <summary>
-/// One runner of a model: a dedicated thread (model calls block, so they stay off the thread pool) that runs the
-/// batch it is handed, answers its callers, and then offers itself to the dispatcher for the next one.
+/// One inference slot: a dedicated thread (model calls block, so they stay off the thread pool) that runs the batch it
+/// is handed, for whichever model the scheduler gave it to, tells that model its batch is done, and goes back to the
+/// scheduler for the next.
 /// </summary>
 internal sealed class BatchRunner
 {
-    private readonly ModelQueue _owner;
+    private readonly InferenceScheduler _scheduler;
     private readonly SemaphoreSlim _signal = new(0);
-    private PendingRequest[]? _batch;
+    private Work? _work;
     private volatile bool _retired;
 
-    public BatchRunner(ModelQueue owner, string name)
+    internal BatchRunner(InferenceScheduler scheduler, string name)
     {
-        _owner = owner;
+        _scheduler = scheduler;
         new Thread(Loop) { IsBackground = true, Name = name }.Start();
     }
 
-    /// <summary>Hands over a batch; the runner must be idle.</summary>
-    public void Run(PendingRequest[] batch)
+    /// <summary>Hands over a batch of <paramref name="queue"/>; the runner must be idle.</summary>
+    internal void Run(ModelQueue queue, PendingRequest[] batch)
     {
-        Volatile.Write(ref _batch, batch);
+        Volatile.Write(ref _work, new Work(queue, batch));
         _signal.Release();
     }
 
-    /// <summary>Lets the thread end; the runner must be idle.</summary>
-    public void Retire()
+    /// <summary>Lets the thread end once idle.</summary>
+    internal void Retire()
     {
         _retired = true;
         _signal.Release();
@@ -36,14 +37,19 @@ internal sealed class BatchRunner
         while (true)
         {
             _signal.Wait();
-            if (_retired)
+            if (Interlocked.Exchange(ref _work, null) is { } work)
+            {
+                var paddedTokens = work.Queue.RunBatch(work.Batch);
+                work.Queue.BatchFinished();
+                _scheduler.Finished(work.Queue, this, paddedTokens);
+            }
+            else if (_retired)
             {
                 _signal.Dispose();
                 return;
             }
-
-            _owner.RunBatch(Interlocked.Exchange(ref _batch, null)!);
-            _owner.ReturnRunner(this);
         }
     }
+
+    private sealed record Work(ModelQueue Queue, PendingRequest[] Batch);
 }

@@ -17,7 +17,7 @@ internal sealed class EngineInstruments : IDisposable
     private readonly Meter? _ownedMeter;
     private readonly Func<IReadOnlyList<ModelQueue>> _queues;
 
-    public EngineInstruments(IMeterFactory? meterFactory, Func<IReadOnlyList<ModelQueue>> queues)
+    public EngineInstruments(IMeterFactory? meterFactory, Func<IReadOnlyList<ModelQueue>> queues, InferenceScheduler scheduler)
     {
         _queues = queues;
         var meter = meterFactory?.Create(EmbeddingsMeter.Name) ?? (_ownedMeter = new Meter(EmbeddingsMeter.Name));
@@ -46,6 +46,11 @@ internal sealed class EngineInstruments : IDisposable
         meter.CreateObservableGauge("batches_in_flight", () => Each(q => q.InFlightBatches), "{batch}", "Batches of a model running now.");
         meter.CreateObservableGauge("padding_efficiency_floor", () => Each(q => q.Options.MinPaddingEfficiency), "1",
             "A model's live minPaddingEfficiency: the padding efficiency its batches keep to while sortByLength is on.");
+        meter.CreateObservableCounter("slot_seconds_total", () => Each(q => q.GetStats().InferenceSeconds), "s",
+            "Time a model's batches held inference slots: rate() over embeddings_inference_slots is the share of the machine it gets.");
+        meter.CreateObservableGauge("slots_held", () => Each(q => scheduler.Held(q)), "{slot}", "Inference slots a model holds now.");
+        meter.CreateObservableGauge("inference_slots", () => scheduler.Slots, "{slot}",
+            "Batches that may run at once over every model of the replica (runner threads).");
         meter.CreateObservableGauge("engine_up", () => Each(q => q.Fault is null ? 1 : 0), "1",
             "1 while a model's engine (its dispatcher loop) runs; 0 once it has failed, and the model answers 503.");
     }

@@ -3,16 +3,21 @@ using Embeddings.Core.Models;
 
 namespace Embeddings.Core.Batching;
 
-/// <summary>The dispatcher loop: the only reader of the command channel, and the only owner of the pending pool and
-/// of the runners' comings and goings.</summary>
+/// <summary>The dispatcher loop: the only reader of the command channel, the only owner of the pending pool, and the
+/// model's side of the shared slots: it claims a slot from the <see cref="InferenceScheduler"/> once a batch is due, and
+/// plans the batch only when the slot arrives, from everything waiting then.</summary>
 internal sealed partial class ModelQueue
 {
     private readonly PendingPool _pool = new();
-    private readonly List<BatchRunner> _runners = [];
-    private readonly Stack<BatchRunner> _idle = new();
+    private readonly Stack<BatchRunner> _slots = new(); // granted, not yet used
     private Task<bool>? _readWait;
     private bool _stopping;
     private int _poolEntries;
+
+    public int Cap => Options.MaxConcurrentBatches;
+
+    /// <summary>A slot from the scheduler, for the batch this queue said was due.</summary>
+    public void Granted(BatchRunner runner) => _commands.Writer.TryWrite(new QueueCommand(Slot: runner));
 
     private async Task RunAsync()
     {
@@ -24,13 +29,6 @@ internal sealed partial class ModelQueue
         {
             await FailAsync(ex).ConfigureAwait(false);
         }
-        finally
-        {
-            foreach (var runner in _runners)
-            {
-                runner.Retire();
-            }
-        }
     }
 
     private async Task DispatchLoopAsync()
@@ -39,21 +37,32 @@ internal sealed partial class ModelQueue
         {
             Drain();
             var options = Options;
-            StartOrRetireRunners(options);
-            while (_idle.Count > 0 && TakeDueBatch(options) is { } batch)
+            while (_slots.Count > 0 && TakeDueBatch(options) is { } batch)
             {
                 Interlocked.Increment(ref _inFlight);
-                _idle.Pop().Run(batch);
+                _slots.Pop().Run(this, batch);
+            }
+
+            ReturnUnusedSlots();
+            var (due, full) = DueNow(options);
+            if (due)
+            {
+                _scheduler.Request(this, full);
+            }
+            else
+            {
+                _scheduler.Withdraw(this);
             }
 
             Volatile.Write(ref _poolEntries, _pool.Count);
-            if (_stopping && _idle.Count == _runners.Count && !_pool.HasLive())
+            if (_stopping && Volatile.Read(ref _inFlight) == 0 && !_pool.HasLive())
             {
+                _scheduler.Withdraw(this);
                 BatchingLog.QueueStopped(_logger, Id);
                 return;
             }
 
-            await WaitAsync(options).ConfigureAwait(false);
+            await WaitAsync(options, due).ConfigureAwait(false);
         }
     }
 
@@ -74,10 +83,9 @@ internal sealed partial class ModelQueue
                     _pool.Add(request);
                 }
             }
-            else if (command.FreeRunner is { } runner)
+            else if (command.Slot is { } slot)
             {
-                Interlocked.Decrement(ref _inFlight);
-                _idle.Push(runner);
+                _slots.Push(slot);
             }
 
             _stopping |= command.IsStop;
@@ -90,23 +98,37 @@ internal sealed partial class ModelQueue
         _pool.CompactIfSparse(QueueDepth);
     }
 
-    /// <summary>Keeps <see cref="BatchingOptions.MaxConcurrentBatches"/> runners: new ones start idle; extra ones
-    /// retire once idle, so a lower limit lets running batches finish.</summary>
-    private void StartOrRetireRunners(BatchingOptions options)
+    /// <summary>Slots granted for a batch that went away meanwhile (its callers left) go back for another model.</summary>
+    private void ReturnUnusedSlots()
     {
-        while (_runners.Count < options.MaxConcurrentBatches)
+        while (_slots.TryPop(out var slot))
         {
-            var runner = new BatchRunner(this, $"embed {Id} #{_runners.Count + 1}");
-            _runners.Add(runner);
-            _idle.Push(runner);
-        }
-
-        while (_runners.Count > options.MaxConcurrentBatches && _idle.TryPop(out var extra))
-        {
-            _runners.Remove(extra);
-            extra.Retire();
+            _scheduler.Return(this, slot);
         }
     }
+
+    /// <summary>Whether a batch is due now, and whether it is full (it could not grow by waiting).</summary>
+    private (bool Due, bool Full) DueNow(BatchingOptions options)
+    {
+        var tokens = _pool.Snapshot(out var oldest);
+        if (tokens.IsEmpty)
+        {
+            return (false, false);
+        }
+
+        var plan = BatchPlanner.Plan(tokens, options, _model.Descriptor.Memory);
+        var full = plan.Full || tokens.Length >= options.MaxBatchSize;
+        return (IsDue(options, full, oldest), full);
+    }
+
+    /// <summary>Due when full, once the oldest input has waited <see cref="BatchingOptions.MaxWaitMs"/>, at once when
+    /// <see cref="BatchingOptions.DispatchWhenIdle"/> is on and none of the model's batches runs, and always while stopping.</summary>
+    private bool IsDue(BatchingOptions options, bool full, long oldest) =>
+        _stopping
+        || Volatile.Read(ref _noWaiting)
+        || full
+        || (options.DispatchWhenIdle && Volatile.Read(ref _inFlight) == 0)
+        || _time.GetElapsedTime(oldest) >= TimeSpan.FromMilliseconds(options.MaxWaitMs);
 
     /// <summary>Plans from the whole pool and takes the batch if it is due; null when nothing is due.</summary>
     private PendingRequest[]? TakeDueBatch(BatchingOptions options)
@@ -120,13 +142,7 @@ internal sealed partial class ModelQueue
             }
 
             var plan = BatchPlanner.Plan(tokens, options, _model.Descriptor.Memory);
-            var due = _stopping
-                || Volatile.Read(ref _noWaiting)
-                || plan.Full
-                || tokens.Length >= options.MaxBatchSize
-                || (options.DispatchWhenIdle && _idle.Count == _runners.Count)
-                || _time.GetElapsedTime(oldest) >= TimeSpan.FromMilliseconds(options.MaxWaitMs);
-            if (!due)
+            if (!IsDue(options, plan.Full || tokens.Length >= options.MaxBatchSize, oldest))
             {
                 return null;
             }
@@ -142,8 +158,9 @@ internal sealed partial class ModelQueue
         }
     }
 
-    /// <summary>Waits for the next command, or until the oldest input is due when a runner is free to take it.</summary>
-    private async Task WaitAsync(BatchingOptions options)
+    /// <summary>Waits for the next command (a slot, an input, a finished batch), or, while a batch is not yet due, until
+    /// its oldest input is.</summary>
+    private async Task WaitAsync(BatchingOptions options, bool due)
     {
         var read = _readWait ??= _commands.Reader.WaitToReadAsync().AsTask();
         if (read.IsCompleted)
@@ -152,7 +169,7 @@ internal sealed partial class ModelQueue
         }
 
         var tokens = _pool.Snapshot(out var oldest);
-        if (tokens.IsEmpty || _idle.Count == 0)
+        if (tokens.IsEmpty || due)
         {
             Waiting?.Invoke(tokens.Length, null);
             await read.ConfigureAwait(false);
@@ -172,8 +189,8 @@ internal sealed partial class ModelQueue
         await cts.CancelAsync().ConfigureAwait(false);
     }
 
-    /// <summary>After a dispatcher crash: refuse new work, answer every queued caller with the model-failed error,
-    /// and wait for the batches in flight to finish (their callers get their answers).</summary>
+    /// <summary>After a dispatcher crash: refuse new work, answer every queued caller with the model-failed error, give
+    /// back every slot, and wait for the batches in flight to finish (their callers get their answers).</summary>
     private async Task FailAsync(Exception crash)
     {
         lock (_gate)
@@ -183,6 +200,7 @@ internal sealed partial class ModelQueue
         }
 
         BatchingLog.DispatcherFailed(_logger, crash, Id);
+        _scheduler.Withdraw(this);
         var error = new ModelFailedException(Id, crash);
         FailAll(_pool.TakeAll(), error);
         while (true)
@@ -193,12 +211,13 @@ internal sealed partial class ModelQueue
                 {
                     FailAll(requests, error); // written before admission closed
                 }
-                else if (command.FreeRunner is not null)
+                else if (command.Slot is { } slot)
                 {
-                    Interlocked.Decrement(ref _inFlight);
+                    _scheduler.Return(this, slot);
                 }
             }
 
+            ReturnUnusedSlots();
             if (Volatile.Read(ref _inFlight) == 0)
             {
                 return;

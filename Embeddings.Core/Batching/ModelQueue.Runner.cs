@@ -9,15 +9,20 @@ internal sealed partial class ModelQueue
     private const string StoppedRunMessage =
         "The embedding service stopped this input's batch while it ran: the drain at shutdown ran out of time. Retry on another replica.";
 
-    /// <summary>Offers a runner that has answered its batch's callers to the dispatcher.</summary>
-    public void ReturnRunner(BatchRunner runner) => _commands.Writer.TryWrite(new QueueCommand(FreeRunner: runner));
+    /// <summary>A runner has answered one of this model's batches: one fewer in flight, and the dispatcher looks again.</summary>
+    public void BatchFinished()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _commands.Writer.TryWrite(default);
+    }
 
-    /// <summary>Runs one batch and answers every caller in it, with its vector or with the batch's error. Never throws.</summary>
-    public void RunBatch(PendingRequest[] batch)
+    /// <summary>Runs one batch and answers every caller in it, with its vector or with the batch's error. Never throws.
+    /// Returns what the batch cost: its padded tokens (longest × count).</summary>
+    public long RunBatch(PendingRequest[] batch)
     {
         try
         {
-            RunModel(batch);
+            return RunModel(batch);
         }
         catch (Exception ex)
         {
@@ -28,10 +33,12 @@ internal sealed partial class ModelQueue
             {
                 request.Fail(failure);
             }
+
+            return batch.Length;
         }
     }
 
-    private void RunModel(PendingRequest[] batch)
+    private long RunModel(PendingRequest[] batch)
     {
         var count = batch.Length;
         var inputs = new TokenizedInput[count];
@@ -84,7 +91,7 @@ internal sealed partial class ModelQueue
                 request.Fail(failure);
             }
 
-            return;
+            return paddedTokens;
         }
 
         for (var i = 0; i < count; i++)
@@ -97,6 +104,8 @@ internal sealed partial class ModelQueue
 
             batch[i].Complete(new ModelEmbedding(vector, inputs[i].Count, new BatchTimings(waits[i], inference, count)));
         }
+
+        return paddedTokens;
     }
 
     /// <summary>The batch's span (if anyone listens), linked to every caller it serves; each caller's queue-wait span

@@ -7,18 +7,19 @@ namespace Embeddings.Core.Batching;
 
 /// <summary>
 /// One model's queue. Callers are admitted against <see cref="BatchingOptions.MaxQueueLength"/> before any work,
-/// tokenize on their own thread, and send their inputs to a single dispatcher loop, which owns the pending pool.
-/// Runners (dedicated threads, <see cref="BatchingOptions.MaxConcurrentBatches"/> of them) pull: each one that is
-/// free gets the next batch that <see cref="BatchPlanner"/> chooses from the whole pool once a batch is due, so the
-/// plan is made as late, and from as many inputs, as possible.
+/// tokenize on their own thread, and send their inputs to a single dispatcher loop, which owns the pending pool. Once a
+/// batch is due, the dispatcher claims a slot from the process's one <see cref="InferenceScheduler"/> (shared by every
+/// model, at most <see cref="BatchingOptions.MaxConcurrentBatches"/> held by this one); when the slot arrives it plans
+/// the batch (<see cref="BatchPlanner"/>) from the whole pool as it is then, so the plan is made as late, and from as
+/// many inputs, as possible, and the slot's runner runs it.
 /// <para>
 /// A batch is due when <see cref="BatchingOptions.MaxBatchSize"/> inputs wait, when the plan cannot grow any more
-/// (size or token budget), when the oldest input has waited <see cref="BatchingOptions.MaxWaitMs"/> (on the
-/// injected <see cref="TimeProvider"/>), at once when <see cref="BatchingOptions.DispatchWhenIdle"/> is on and no
-/// batch runs, and always while shutting down.
+/// (size, token budget, memory), when the oldest input has waited <see cref="BatchingOptions.MaxWaitMs"/> (on the
+/// injected <see cref="TimeProvider"/>), at once when <see cref="BatchingOptions.DispatchWhenIdle"/> is on and no batch
+/// of the model runs, and always while shutting down.
 /// </para>
 /// </summary>
-internal sealed partial class ModelQueue
+internal sealed partial class ModelQueue : IScheduledQueue
 {
     private readonly Channel<QueueCommand> _commands = Channel.CreateUnbounded<QueueCommand>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
@@ -29,6 +30,7 @@ internal sealed partial class ModelQueue
     private readonly Lock _gate = new(); // orders admission against shutdown and faults
     private readonly Task _loop;
     private readonly CancellationToken _abandoned;
+    private readonly InferenceScheduler _scheduler;
 
     private BatchingOptions _options;
     private bool _accepting = true;
@@ -37,9 +39,12 @@ internal sealed partial class ModelQueue
     private int _queued;
     private int _inFlight;
 
+    /// <param name="scheduler">The process's slots, shared with every other model.</param>
     /// <param name="abandoned">Cancelled when the process gives up on its work: the batches in flight stop.</param>
-    public ModelQueue(RegisteredModel registered, TimeProvider time, ILogger logger, EngineInstruments instruments, CancellationToken abandoned)
+    public ModelQueue(
+        RegisteredModel registered, TimeProvider time, ILogger logger, EngineInstruments instruments, InferenceScheduler scheduler, CancellationToken abandoned)
     {
+        _scheduler = scheduler;
         _abandoned = abandoned;
         _model = registered.Model;
         Id = registered.Id;
@@ -171,7 +176,7 @@ internal sealed partial class ModelQueue
     public BatchingOptions UpdateOptions(BatchingOptions options)
     {
         Volatile.Write(ref _options, options);
-        _commands.Writer.TryWrite(default); // wake the dispatcher: runner count and due rules may have changed
+        _commands.Writer.TryWrite(default); // wake the dispatcher: its cap and due rules may have changed
         BatchingLog.OptionsUpdated(_logger, Id, options);
         return options;
     }
@@ -204,10 +209,10 @@ internal sealed partial class ModelQueue
     /// ran out of time); batches in flight finish.</summary>
     public void Abandon() => _commands.Writer.TryWrite(QueueCommand.Abandon);
 
-    /// <summary>What the dispatcher reads: inputs to queue, a runner that is free, shutdown, giving up on what is queued,
-    /// or (default) a wake-up.</summary>
+    /// <summary>What the dispatcher reads: inputs to queue, a slot the scheduler granted, shutdown, giving up on what is
+    /// queued, or (default) a wake-up.</summary>
     private readonly record struct QueueCommand(
-        PendingRequest[]? Requests = null, BatchRunner? FreeRunner = null, bool IsStop = false, bool IsAbandon = false)
+        PendingRequest[]? Requests = null, BatchRunner? Slot = null, bool IsStop = false, bool IsAbandon = false)
     {
         public static readonly QueueCommand Stop = new(IsStop: true);
         public static readonly QueueCommand Abandon = new(IsAbandon: true);

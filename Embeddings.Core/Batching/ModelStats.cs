@@ -144,7 +144,8 @@ internal sealed class ModelStats(string model, EngineInstruments instruments)
                 PaddedTokens: _paddedTokens,
                 PaddingEfficiency: _paddedTokens == 0 ? 1 : (double)_realTokens / _paddedTokens,
                 AverageQueueWaitSeconds: _batchInputs == 0 ? 0 : _queueWaitSeconds / _batchInputs,
-                AverageInferenceSeconds: _batches == 0 ? 0 : _inferenceSeconds / _batches);
+                AverageInferenceSeconds: _batches == 0 ? 0 : _inferenceSeconds / _batches,
+                InferenceSeconds: _inferenceSeconds);
         }
     }
 

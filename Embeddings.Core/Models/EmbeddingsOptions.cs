@@ -23,6 +23,11 @@ public sealed class EmbeddingsOptions
     /// </summary>
     public string ModelPackagesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "model-packages");
 
+    /// <summary>Batches that may run at once over every model: one budget of runner threads, shared fairly (see
+    /// <see cref="Batching.InferenceScheduler"/>). Null: one per core. A model's
+    /// <see cref="Contracts.BatchingOptions.MaxConcurrentBatches"/> caps its share of them.</summary>
+    public int? InferenceSlots { get; set; }
+
     /// <summary>Models by id (case-insensitive). An id of a built-in model changes or disables that model.</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

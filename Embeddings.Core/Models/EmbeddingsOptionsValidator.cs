@@ -30,6 +30,11 @@ public sealed partial class EmbeddingsOptionsValidator : IValidateOptions<Embedd
             errors.Add("Embeddings:ModelPackagesDirectory must name a folder.");
         }
 
+        if (options.InferenceSlots is < 1 or > 256)
+        {
+            errors.Add($"Embeddings:InferenceSlots must be between 1 and 256 (was {options.InferenceSlots}).");
+        }
+
         var models = options.Models ?? [];
         foreach (var (id, model) in models)
         {

@@ -22,7 +22,8 @@ public static partial class ModelCatalog
 
     /// <exception cref="InvalidOptionsException">The options break a rule.</exception>
     /// <exception cref="ModelLoadException">A model cannot be extracted or loaded.</exception>
-    public static ModelRegistry Load(EmbeddingsOptions options, ILoggerFactory loggerFactory)
+    /// <param name="sessions">Where ids over the same weights find each other's session; a new one by default.</param>
+    public static ModelRegistry Load(EmbeddingsOptions options, ILoggerFactory loggerFactory, SharedSessions? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -34,11 +35,12 @@ public static partial class ModelCatalog
 
         var logger = loggerFactory.CreateLogger(typeof(ModelCatalog).FullName!);
         var loaded = new List<RegisteredModel>();
+        sessions ??= new SharedSessions(); // ids over the same weights hold one copy of them
         try
         {
             foreach (var (id, model) in Enabled(options))
             {
-                loaded.Add(LoadOne(id, model, options, logger));
+                loaded.Add(LoadOne(id, model, options, sessions, logger));
             }
         }
         catch
@@ -81,7 +83,7 @@ public static partial class ModelCatalog
         return result;
     }
 
-    private static RegisteredModel LoadOne(string id, ModelOptions model, EmbeddingsOptions options, ILogger logger)
+    private static RegisteredModel LoadOne(string id, ModelOptions model, EmbeddingsOptions options, SharedSessions sessions, ILogger logger)
     {
         var started = Stopwatch.GetTimestamp();
         var settings = Resolve(id, model, options, logger);
@@ -90,7 +92,7 @@ public static partial class ModelCatalog
             settings = Int8(settings, logger);
         }
 
-        var loaded = OnnxEmbeddingModel.Load(settings, logger);
+        var loaded = OnnxEmbeddingModel.Load(settings, logger, sessions);
         var d = loaded.Descriptor;
         LogLoaded(logger, d.Id, d.ExecutionProvider, d.Precision, d.Dimensions, d.Pooling, d.MaxTokens, d.Revision, settings.ModelPath,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -15,6 +15,7 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
     private const string TokenTypeIdsName = "token_type_ids";
     private const string PreferredOutputName = "last_hidden_state";
 
+    private readonly SessionLease _lease;
     private readonly InferenceSession _session;
     private readonly BertTextTokenizer _tokenizer;
     private readonly InferenceBufferPool _buffers = new();
@@ -24,10 +25,11 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
     private readonly int _dimensions;
 
     private OnnxEmbeddingModel(
-        ModelDescriptor descriptor, InferenceSession session, BertTextTokenizer tokenizer, bool usesTokenTypes, string outputName)
+        ModelDescriptor descriptor, SessionLease lease, BertTextTokenizer tokenizer, bool usesTokenTypes, string outputName)
     {
+        _lease = lease;
         Descriptor = descriptor;
-        _session = session;
+        _session = lease.Session;
         _tokenizer = tokenizer;
         _usesTokenTypes = usesTokenTypes;
         _dimensions = descriptor.Dimensions;
@@ -40,9 +42,10 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
     /// <summary>The vocabulary's [PAD] id, which fills a batch's shorter inputs.</summary>
     public int PadId => _tokenizer.PadId;
 
-    /// <summary>Loads the vocabulary and the graph, and checks the graph's inputs and output.</summary>
+    /// <summary>Loads the vocabulary and the graph (its session shared through <paramref name="sessions"/> with other
+    /// models of the same weights, where given), and checks the graph's inputs and output.</summary>
     /// <exception cref="ModelLoadException">A file is missing or unusable; the message names the model and the file.</exception>
-    public static OnnxEmbeddingModel Load(OnnxModelSettings settings, ILogger logger)
+    public static OnnxEmbeddingModel Load(OnnxModelSettings settings, ILogger logger, SharedSessions? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logger);
@@ -60,9 +63,10 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
         }
 
         var sha256 = settings.ModelSha256 ?? Models.BuiltInModelExtractor.HashFile(settings.ModelPath);
-        var (session, provider) = OnnxSessionFactory.Create(settings, logger);
+        var lease = (sessions ?? new SharedSessions()).Acquire(settings, sha256, logger);
         try
         {
+            var (session, provider) = (lease.Session, lease.Provider);
             var (usesTokenTypes, outputName, dimensions) = InspectGraph(settings, session);
             var shape = settings.Shape ?? ModelShape.Read(Path.GetDirectoryName(Path.GetFullPath(settings.ModelPath))!, dimensions);
             var descriptor = new ModelDescriptor(
@@ -73,11 +77,11 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
                 Precision = settings.Precision,
                 Quality = settings.Quality,
             };
-            return new OnnxEmbeddingModel(descriptor, session, tokenizer, usesTokenTypes, outputName);
+            return new OnnxEmbeddingModel(descriptor, lease, tokenizer, usesTokenTypes, outputName);
         }
         catch
         {
-            session.Dispose();
+            lease.Dispose();
             throw;
         }
     }
@@ -145,7 +149,8 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    /// <summary>Lets the session go; it is disposed once no model that shares it holds it.</summary>
+    public void Dispose() => _lease.Dispose();
 
     private void Fill(IReadOnlyList<TokenizedInput> batch, int sequence, InferenceBuffers buffers)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 
 namespace Embeddings.Api.Tests;
@@ -38,6 +39,9 @@ public sealed partial class MetricsTests(SharedApi api)
         Assert.InRange(batches, 1, 2);
         Assert.Equal(batches, Moved($"embeddings_batch_size_count{{{model}}}"));
         Assert.Equal(batches, Moved($"embeddings_inference_duration_seconds_count{{{model}}}"));
+        Assert.Equal(Moved($"embeddings_inference_duration_seconds_sum{{{model}}}"), Moved($"embeddings_slot_seconds_total{{{model}}}"), 6);
+        Assert.Equal(api.Factory.Processor.InferenceSlots, Value(after, "embeddings_inference_slots"));
+        Assert.Equal(0, Value(after, $"embeddings_slots_held{{{model}}}"));
         Assert.Equal(batches, Moved($"embeddings_padding_efficiency_count{{{model}}}"));
         Assert.Equal(0, Value(after, $"embeddings_queue_depth{{{model}}}"));
         Assert.Equal(Value(after, $"embeddings_batch_size_count{{{model}}}"), Value(after, $"embeddings_batch_size_bucket{{{model},le=\"+Inf\"}}"));
@@ -71,6 +75,18 @@ public sealed partial class MetricsTests(SharedApi api)
         }
 
         return samples;
+    }
+
+    [Fact]
+    public async Task A_model_shows_the_replica_s_slots_and_its_use_of_them()
+    {
+        var model = (await api.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonNode>(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative)))!;
+
+        var slots = model["slots"]!;
+        var total = api.Factory.Processor.InferenceSlots;
+        Assert.Equal(total, slots["total"]!.GetValue<int>());
+        Assert.Equal(0, slots["held"]!.GetValue<int>()); // nothing runs between requests
+        Assert.Equal(Math.Min(total, model["batching"]!["maxConcurrentBatches"]!.GetValue<int>()), slots["cap"]!.GetValue<int>());
     }
 
     private static double Value(Dictionary<string, double> samples, string series) => samples.GetValueOrDefault(series);

@@ -55,7 +55,7 @@ public sealed class PrometheusExpositionTests : IAsyncLifetime
         }
 
         var totals = TypeLines(afterRequests).Where(t => t.Name.EndsWith("_total", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["batches_total", "cache_requests_total", "cancelled_total", "completed_total", "failed_total", "inputs_total", "rejected_total", "requests_total"],
+        Assert.Equal(["batches_total", "cache_requests_total", "cancelled_total", "completed_total", "failed_total", "inputs_total", "rejected_total", "requests_total", "slot_seconds_total"],
             totals.Select(t => t.Name["embeddings_".Length..]).Order(StringComparer.Ordinal));
         Assert.All(totals, t => Assert.Equal("counter", t.Type));
         Assert.Equal(1, Value(afterRequests, $"embeddings_requests_total{{{Model},status=\"200\"}}"));

@@ -126,6 +126,7 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
         var start = Stopwatch.GetTimestamp();
         var running = Interlocked.Increment(ref _running);
         InterlockedMax(ref _maxRunning, running);
+        _options.Running?.Enter();
         SignalStarted();
         var failed = false;
         try
@@ -149,6 +150,7 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
         }
         finally
         {
+            _options.Running?.Exit();
             Interlocked.Decrement(ref _running);
             lock (_lock)
             {

@@ -21,4 +21,7 @@ public sealed record SimulatedModelOptions
     public TimeSpan CostPerPaddedToken { get; init; } = TimeSpan.Zero;
 
     public IReadOnlyDictionary<string, string> Prompts { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Counts batches running at once over every model that shares it (the engine's slots are shared).</summary>
+    public RunningProbe? Running { get; init; }
 }

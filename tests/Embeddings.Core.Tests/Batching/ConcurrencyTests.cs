@@ -1,3 +1,6 @@
+using Embeddings.Contracts;
+using Embeddings.Testing;
+
 namespace Embeddings.Core.Tests.Batching;
 
 public class ConcurrencyTests
@@ -67,5 +70,25 @@ public class ConcurrencyTests
             var model = rig.Models[i];
             Assert.Equal(model.ExpectedVector($"hello {model.Descriptor.Id}", normalize: true), answers[i].Vector);
         }
+    }
+
+    [Fact]
+    public async Task Twelve_busy_models_share_two_slots_each_gets_its_turn_and_no_more_than_two_run_at_once()
+    {
+        var probe = new RunningProbe();
+        await using var rig = Rig.Create(
+            new BatchingOptions { MaxBatchSize = 4, MaxWaitMs = 0, MaxConcurrentBatches = 2 },
+            models: 12,
+            model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(2), Running = probe },
+            time: TimeProvider.System,
+            slots: 2);
+
+        var tasks = rig.Models.SelectMany(m => Enumerable.Range(0, 20).Select(i =>
+            rig.Processor.SubmitAsync(m.Descriptor.Id, new($"model {m.Descriptor.Id} input {i}")))).ToArray();
+        await Task.WhenAll(tasks).WaitAsync(Rig.Guard);
+
+        Assert.InRange(probe.Most, 1, 2); // one budget for every model
+        Assert.All(rig.Models, m => Assert.Equal(20, m.EmbeddedInputs));
+        Assert.Equal(2, rig.Processor.InferenceSlots);
     }
 }

@@ -2,6 +2,7 @@ using CsCheck;
 using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
+using Embeddings.Testing;
 
 namespace Embeddings.Core.Tests.Batching;
 
@@ -127,5 +128,58 @@ public class EnginePropertyTests
             // The model embedded every answered input, and perhaps some whose caller left while its batch ran.
             Assert.InRange(rig.Model.EmbeddedInputs, stats.Completed, stats.Completed + stats.CancelledInFlight);
         }, iter: 300, threads: 1);
+    }
+
+    /// <summary>Arrivals over several models on a few shared slots: (model, words, how its caller leaves) per step.</summary>
+    private static readonly Gen<(int Models, int Slots, (int Model, int Words, int Leave)[] Arrivals)> Mixes =
+        Gen.Select(Gen.Int[2, 6], Gen.Int[1, 3], Gen.Select(Gen.Int[0, 5], Gen.Int[1, 30], Gen.Int[0, 4]).Array[10, 80],
+            (models, slots, arrivals) => (models, slots, arrivals));
+
+    [Fact]
+    public async Task Property_over_models_sharing_slots_every_input_is_answered_once_and_no_slot_is_double_booked()
+    {
+        await Mixes.SampleAsync(async mix =>
+        {
+            var probe = new RunningProbe();
+            await using var rig = Rig.Create(
+                new BatchingOptions { MaxBatchSize = 4, MaxWaitMs = 1, MaxQueueLength = 64, MaxConcurrentBatches = 2 },
+                models: mix.Models,
+                model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(1), Running = probe },
+                time: TimeProvider.System,
+                slots: mix.Slots);
+            var calls = new List<(SimulatedEmbeddingModel Model, string Text, Task<ModelEmbedding> Answer)>();
+            foreach (var (m, words, leave) in mix.Arrivals)
+            {
+                var model = rig.Models[m % mix.Models];
+                var text = Rig.Text(words, calls.Count);
+                using var caller = new CancellationTokenSource();
+                if (leave == 0)
+                {
+                    await caller.CancelAsync(); // a caller gone before it submits: refused before queueing
+                }
+
+                var answer = rig.Processor.SubmitAsync(model.Descriptor.Id, new ModelInput(text), leave == 1 ? caller.Token : CancellationToken.None);
+                calls.Add((model, text, answer));
+            }
+
+            await ((Task)Task.WhenAll(calls.Select(c => c.Answer))).WaitAsync(Rig.Guard).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Assert.InRange(probe.Most, 0, mix.Slots); // never more batches at once than slots, over every model
+            foreach (var (model, text, answer) in calls)
+            {
+                Assert.True(answer.IsCompleted, "every call is answered");
+                if (answer.IsCompletedSuccessfully)
+                {
+                    Assert.Equal(model.ExpectedVector(text, normalize: true), (await answer).Vector);
+                }
+            }
+
+            foreach (var model in rig.Models)
+            {
+                var stats = rig.Processor.GetStats(model.Descriptor.Id);
+                Assert.Equal(stats.Inputs, stats.Completed + stats.Failed + stats.Cancelled + stats.Rejected);
+                Assert.Equal(model.EmbeddedInputs, stats.Completed + stats.CancelledInFlight);
+                Assert.Equal((0, 0), (stats.QueueDepth, stats.InFlightBatches));
+            }
+        }, iter: 30);
     }
 }

@@ -20,14 +20,18 @@ internal sealed class Rig : IAsyncDisposable
 
     private readonly ModelRegistry _registry;
 
-    private Rig(BatchingOptions options, int modelCount, SimulatedModelOptions? model, TimeProvider? time, ILoggerFactory? logs)
+    /// <summary>Inference slots of a rig unless a test says otherwise: more than any test's models need at once, so that
+    /// only the tests about the shared budget see it.</summary>
+    public const int DefaultSlots = 16;
+
+    private Rig(BatchingOptions options, int modelCount, SimulatedModelOptions? model, TimeProvider? time, ILoggerFactory? logs, int slots)
     {
         Time = time ?? new FakeTimeProvider();
         var template = model ?? new SimulatedModelOptions();
         Models = [.. Enumerable.Range(0, modelCount)
             .Select(i => new SimulatedEmbeddingModel(template with { Id = modelCount == 1 ? template.Id : $"{template.Id}-{i:00}" }))];
         _registry = new ModelRegistry(Models.Select(m => new RegisteredModel(m, options)));
-        Processor = new BatchProcessor(_registry, Time, (logs ?? NullLoggerFactory.Instance).CreateLogger<BatchProcessor>());
+        Processor = new BatchProcessor(_registry, Time, (logs ?? NullLoggerFactory.Instance).CreateLogger<BatchProcessor>(), inferenceSlots: slots);
     }
 
     public TimeProvider Time { get; }
@@ -43,8 +47,9 @@ internal sealed class Rig : IAsyncDisposable
     public BatchProcessor Processor { get; }
 
     public static Rig Create(
-        BatchingOptions? options = null, int models = 1, SimulatedModelOptions? model = null, TimeProvider? time = null, ILoggerFactory? logs = null) =>
-        new(options ?? Patient, models, model, time, logs);
+        BatchingOptions? options = null, int models = 1, SimulatedModelOptions? model = null, TimeProvider? time = null, ILoggerFactory? logs = null,
+        int slots = DefaultSlots) =>
+        new(options ?? Patient, models, model, time, logs, slots);
 
     /// <summary>A text of <paramref name="words"/> distinct words; it tokenizes to words + 2 tokens.</summary>
     public static string Text(int words, int seed) =>

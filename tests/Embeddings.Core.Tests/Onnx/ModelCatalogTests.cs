@@ -1,5 +1,6 @@
 using Embeddings.Contracts;
 using Embeddings.Core.Models;
+using Embeddings.Core.Onnx;
 using Embeddings.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -87,6 +88,38 @@ public sealed class ModelCatalogTests(OnnxModelsFixture fixture)
         Assert.Contains("CUDA", warning.Message, StringComparison.Ordinal);
         Assert.Contains(BuiltInModels.MiniLmId, warning.Message, StringComparison.Ordinal);
         Assert.Single(model.Embed([model.Tokenize("still works", truncate: true)]));
+    }
+
+    [Fact]
+    public void Ids_over_the_same_weights_share_one_session_and_each_keeps_its_own_settings()
+    {
+        var folder = Path.Combine(fixture.Options.ModelsDirectory, BuiltInModels.MiniLmId);
+        var sessions = new SharedSessions();
+        var logs = new ListLoggerFactory();
+        var options = new EmbeddingsOptions
+        {
+            ModelsDirectory = fixture.Options.ModelsDirectory,
+            Models = new()
+            {
+                [BuiltInModels.ArcticXsId] = new ModelOptions { Enabled = false },
+                ["copy-a"] = new ModelOptions { Path = folder, Pooling = PoolingMode.Mean, MaxTokens = 256 },
+                ["copy-b"] = new ModelOptions { Path = folder, Pooling = PoolingMode.Cls, MaxTokens = 64 },
+            },
+        };
+
+        using (var registry = ModelCatalog.Load(options, logs, sessions))
+        {
+            Assert.Equal(3, registry.All.Count()); // the built-in and two folder ids, all over one file
+            Assert.Equal(1, sessions.Count); // one copy of the weights
+            Assert.Equal(2, logs.Entries.Count(e => e.Message.Contains("shares the loaded weights", StringComparison.Ordinal)));
+            var input = registry.Get("copy-a").Model.Tokenize("one session, many ids", truncate: true);
+            var mean = registry.Get("copy-a").Model.Embed([input])[0];
+            var cls = registry.Get("copy-b").Model.Embed([input])[0];
+            Assert.Equal(mean, registry.Get(BuiltInModels.MiniLmId).Model.Embed([input])[0]); // same weights, same pooling
+            Assert.NotEqual(mean, cls); // same weights, each id's own pooling
+        }
+
+        Assert.Equal(0, sessions.Count); // the last model to go let the session go
     }
 
     private ModelRegistry Load(string id, ModelOptions model) => ModelCatalog.Load(
