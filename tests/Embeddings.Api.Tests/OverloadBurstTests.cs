@@ -11,6 +11,7 @@ namespace Embeddings.Api.Tests;
 /// timeouts), memory stays bounded, and once the burst ends throughput is back to normal. The model is simulated with a
 /// fixed cost per batch, like an accelerator, so its capacity does not depend on how busy the machine's CPU is.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class OverloadBurstTests(ITestOutputHelper output) : OwnApi(new ApiFactory(
     settings: new()
     {
@@ -37,7 +38,8 @@ public sealed class OverloadBurstTests(ITestOutputHelper output) : OwnApi(new Ap
         var burst = TimeSpan.FromSeconds(2);
         var before = Process.GetCurrentProcess().WorkingSet64;
         long peak = before;
-        using (var sampler = new Timer(_ => Interlocked.Exchange(ref peak, Math.Max(Interlocked.Read(ref peak), Process.GetCurrentProcess().WorkingSet64)), null, 0, 100))
+        var deepest = 0;
+        using (var sampler = new Timer(_ => Sample(), null, 0, 100))
         {
             var sends = new List<Task>();
             var started = Stopwatch.GetTimestamp();
@@ -69,6 +71,7 @@ public sealed class OverloadBurstTests(ITestOutputHelper output) : OwnApi(new Ap
         Assert.True(statuses.All(s => s is 200 or 429), string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}")));
         Assert.True(counts.GetValueOrDefault(429) > 0, "a burst of ten times capacity must meet refusals");
         Assert.Equal(0, missingRetryAfter);
+        Assert.True(deepest <= 64, $"the queue held {deepest} inputs, more than its length of 64");
         Assert.True(peak - before < MemoryBoundBytes, $"the process grew {(peak - before) / 1048576} MiB during the burst");
 
         // Once the burst ends the queue drains (64 inputs, well under a second) and throughput is what it was.
@@ -77,8 +80,18 @@ public sealed class OverloadBurstTests(ITestOutputHelper output) : OwnApi(new Ap
         var after = await ClosedLoopAsync(TimeSpan.FromSeconds(2));
         output.WriteLine($"capacity {capacity:0} items/s; burst {statuses.Count} requests at {rate:0}/s: "
             + $"{string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"))}; grew {(peak - before) / 1048576} MiB; "
-            + $"drained {drained.TotalMilliseconds:0} ms after; then {after:0} items/s");
+            + $"deepest queue {deepest}; drained {drained.TotalMilliseconds:0} ms after; then {after:0} items/s");
         Assert.True(after >= 0.7 * capacity, $"after the burst {after:0} items/s against {capacity:0} before");
+
+        void Sample()
+        {
+            Interlocked.Exchange(ref peak, Math.Max(Interlocked.Read(ref peak), Process.GetCurrentProcess().WorkingSet64));
+            var depth = Factory.Processor.GetStats(ApiFactory.Simulated).QueueDepth;
+            if (depth > Volatile.Read(ref deepest))
+            {
+                Volatile.Write(ref deepest, depth);
+            }
+        }
     }
 
     /// <summary>Items/s with 16 closed-loop clients for <paramref name="duration"/>.</summary>
