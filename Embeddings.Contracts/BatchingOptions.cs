@@ -41,8 +41,8 @@ public sealed record BatchingOptions
     [Range(1, 1_000_000)]
     public int MaxQueueLength { get; init; } = 4096;
 
-    /// <summary>Runners of this model: batches that may run at once.</summary>
-    [Display(Name = "Max concurrent batches", Description = "batches of this model that run at once")]
+    /// <summary>The most of the process's inference slots this model may hold at once: a cap on its share.</summary>
+    [Display(Name = "Max concurrent batches", Description = "the most inference slots (batches at once) this model may hold")]
     [Range(1, 256)]
     public int MaxConcurrentBatches { get; init; } = Environment.ProcessorCount;
 
@@ -55,6 +55,13 @@ public sealed record BatchingOptions
     /// the admin form leaves it out (off costs about 3.8x in throughput, BENCHMARKS.md).</summary>
     [Display(Name = "Sort by length", Description = "choose each batch by token length; off only to measure arrival order", AutoGenerateField = false)]
     public bool SortByLength { get; init; } = true;
+
+    /// <summary>A latency goal: when set, the server tunes this model's batch size and wait (within the two options above,
+    /// as their upper limits) so the p95 of its inputs' latency stays under it, and refuses (429) what the queue could
+    /// not answer in time. Null: off, the options above apply as they are.</summary>
+    [Display(Name = "Target p95 (ms)", Description = "tune batch size and wait to keep p95 latency under this, and refuse what cannot make it")]
+    [Range(10, 60_000)]
+    public int? TargetP95Ms { get; init; }
 
     /// <summary>Returns every rule these options break; empty when valid. Each message starts with the option's name.</summary>
     public IReadOnlyList<string> Validate() => [.. BatchingOption.All.Select(option => option.Check(this)).OfType<string>()];

@@ -18,7 +18,9 @@ public sealed record ReplicaStats(string ReplicaId, string? Address, DateTimeOff
 /// <summary>One model on one replica (or summed), over the last few seconds. Times in milliseconds. The percentiles
 /// are estimated from <paramref name="LatencyBuckets"/> and <paramref name="QueueBuckets"/> (seconds) as Prometheus's
 /// <c>histogram_quantile</c> does; the buckets are those of the last few seconds, and absent from a replica of an
-/// older version. The three rates after the buckets are what the ratios above are ratios of, so that replicas add up.</summary>
+/// older version. The three rates after the buckets are what the ratios above are ratios of, so that replicas add up.
+/// The last three are the latency target (null: off) and the batch size and wait batches are planned with now (the
+/// configured ones, or what the controller chose; averaged over replicas in a sum).</summary>
 public sealed record ModelLiveStats(
     string Model,
     double ItemsPerSecond,
@@ -41,7 +43,10 @@ public sealed record ModelLiveStats(
     double PaddedTokensPerSecond = 0,
     double CacheLookupsPerSecond = 0,
     double SlotsBusy = 0,
-    int Slots = 0)
+    int Slots = 0,
+    int? TargetP95Ms = null,
+    double EffectiveMaxBatchSize = 0,
+    double EffectiveMaxWaitMs = 0)
 {
     /// <summary>The share of the inference slots this model held over the window (0 to 1): <see cref="SlotsBusy"/>, the
     /// slots its batches kept busy on average, over <see cref="Slots"/>, the slots of the replica (or, summed, of the

@@ -24,7 +24,20 @@ public sealed record ModelInfo(
 
     /// <summary>The replica's inference slots, shared by every model, and this model's use of them now.</summary>
     public SlotUse? Slots { get; init; }
+
+    /// <summary>The latency target and what the server runs to meet it; null while no target is set.</summary>
+    public LatencyTargetInfo? Latency { get; init; }
 }
+
+/// <summary>A model's latency target (<c>targetP95Ms</c>) on this replica, and what its controller runs now.</summary>
+/// <param name="TargetP95Ms">The target.</param>
+/// <param name="EffectiveMaxBatchSize">The batch size batches are planned with now (at most <c>maxBatchSize</c>).</param>
+/// <param name="EffectiveMaxWaitMs">The wait they are planned with now (at most <c>maxWaitMs</c>).</param>
+/// <param name="CapacityPerSecond">Inputs per second such batches can serve, estimated from the model's recent batches;
+/// null before a batch ran.</param>
+/// <param name="ObservedP95Ms">The p95 of the inputs' latency (admission to answer) over the last few seconds; null
+/// without inputs.</param>
+public sealed record LatencyTargetInfo(int TargetP95Ms, int EffectiveMaxBatchSize, int EffectiveMaxWaitMs, double? CapacityPerSecond, double? ObservedP95Ms);
 
 /// <summary>A model's use of the replica's inference slots (one budget of runner threads that every model shares).</summary>
 /// <param name="Total">Batches that may run at once on the replica, over every model.</param>

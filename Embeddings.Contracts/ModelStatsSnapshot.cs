@@ -13,6 +13,8 @@ namespace Embeddings.Contracts;
 /// <param name="CancelledInFlight">Of those, the ones whose batch was already running (the result was dropped).</param>
 /// <param name="RejectedQueueFull">Inputs refused because the queue was full.</param>
 /// <param name="RejectedShuttingDown">Inputs refused because the processor was shutting down.</param>
+/// <param name="RejectedOverTarget">Inputs refused (429) because the queue could not answer them within the model's
+/// latency target.</param>
 /// <param name="QueueDepth">Inputs waiting now.</param>
 /// <param name="InFlightBatches">Batches running now.</param>
 /// <param name="Batches">Model calls run.</param>
@@ -46,8 +48,9 @@ public sealed record ModelStatsSnapshot(
     double PaddingEfficiency,
     double AverageQueueWaitSeconds,
     double AverageInferenceSeconds,
-    double InferenceSeconds = 0)
+    double InferenceSeconds = 0,
+    long RejectedOverTarget = 0)
 {
     /// <summary>All refusals, whatever the reason.</summary>
-    public long Rejected => RejectedQueueFull + RejectedShuttingDown;
+    public long Rejected => RejectedQueueFull + RejectedShuttingDown + RejectedOverTarget;
 }

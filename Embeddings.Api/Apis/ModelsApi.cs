@@ -100,6 +100,9 @@ public static class ModelsApi
             Precision = model.Precision,
             Quality = model.Quality,
             Slots = new SlotUse(processor.InferenceSlots, processor.SlotsHeld(model.Id), Math.Min(options.MaxConcurrentBatches, processor.InferenceSlots)),
+            Latency = processor.GetLatency(model.Id) is { } latency
+                ? new LatencyTargetInfo(latency.TargetP95Ms, latency.BatchSize, latency.WaitMs, latency.CapacityPerSecond, latency.ObservedP95Ms)
+                : null,
         };
     }
 

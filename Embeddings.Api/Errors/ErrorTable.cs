@@ -20,6 +20,7 @@ public static partial class ErrorTable
         InvalidOptionsException => (StatusCodes.Status400BadRequest, "Invalid batching options"),
         InvalidInputException => (StatusCodes.Status400BadRequest, "Invalid input"),
         QueueFullException => (StatusCodes.Status429TooManyRequests, "Model queue full"),
+        OverTargetException => (StatusCodes.Status429TooManyRequests, "Over latency target"),
         ShuttingDownException => (StatusCodes.Status503ServiceUnavailable, "Shutting down"),
         ModelFailedException => (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
         BadHttpRequestException e => (e.StatusCode, "Bad request"),
@@ -51,6 +52,10 @@ public static partial class ErrorTable
         if (exception is QueueFullException full)
         {
             response.Headers.RetryAfter = RetryAfterSeconds(full.RetryAfter).ToString(CultureInfo.InvariantCulture);
+        }
+        else if (exception is OverTargetException late)
+        {
+            response.Headers.RetryAfter = RetryAfterSeconds(late.RetryAfter).ToString(CultureInfo.InvariantCulture);
         }
         else if (exception is ShuttingDownException)
         {

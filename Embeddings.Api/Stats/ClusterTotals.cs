@@ -51,6 +51,9 @@ public static class ClusterTotals
             model.Sum(m => m.PaddedTokensPerSecond),
             model.Sum(m => m.CacheLookupsPerSecond),
             model.Sum(m => m.SlotsBusy),
-            model.Sum(m => m.Slots));
+            model.Sum(m => m.Slots),
+            model.Max(m => m.TargetP95Ms),
+            model.Average(m => m.EffectiveMaxBatchSize),
+            model.Average(m => m.EffectiveMaxWaitMs));
     }
 }

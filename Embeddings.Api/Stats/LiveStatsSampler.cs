@@ -53,6 +53,7 @@ public sealed class LiveStatsSampler(
         var hits = cache.Hits - cacheBefore.Hits;
         var lookups = hits + cache.Misses - cacheBefore.Misses;
         var latency = latencyNow.Since(latencyBefore);
+        var effective = processor.GetEffectiveOptions(model.Id);
         var queue = queueNow.Since(queueBefore);
         return new ModelLiveStats(
             model.Id,
@@ -76,7 +77,10 @@ public sealed class LiveStatsSampler(
             PaddedTokensPerSecond: seconds > 0 ? padded / seconds : 0,
             CacheLookupsPerSecond: seconds > 0 ? lookups / seconds : 0,
             SlotsBusy: seconds > 0 ? (stats.InferenceSeconds - before.InferenceSeconds) / seconds : 0,
-            Slots: processor.InferenceSlots);
+            Slots: processor.InferenceSlots,
+            TargetP95Ms: effective.TargetP95Ms,
+            EffectiveMaxBatchSize: effective.MaxBatchSize,
+            EffectiveMaxWaitMs: effective.MaxWaitMs);
     }
 
     private sealed record Snapshot(long At, Dictionary<string, ModelSnapshot> Models);

@@ -68,6 +68,13 @@ public sealed class BatchProcessor : IAsyncDisposable
     /// <summary>Batches that may run at once, over every model.</summary>
     public int InferenceSlots => _scheduler.Slots;
 
+    /// <summary>The options <paramref name="model"/>'s batches are planned with now: the configured ones, with the batch
+    /// size and wait its latency controller chose when a target is set.</summary>
+    public BatchingOptions GetEffectiveOptions(string model) => Queue(model).Effective;
+
+    /// <summary>The latency target of <paramref name="model"/> and what its controller runs; null without a target.</summary>
+    public LatencyState? GetLatency(string model) => Queue(model).Latency;
+
     /// <summary>Slots <paramref name="model"/> holds now (running a batch, or about to).</summary>
     public int SlotsHeld(string model) => _scheduler.Held(Queue(model));
 

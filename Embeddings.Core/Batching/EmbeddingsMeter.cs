@@ -17,6 +17,7 @@ public static class EmbeddingsMeter
     public const string ReasonTag = "reason";
     public const string ReasonQueueFull = "queue_full";
     public const string ReasonShuttingDown = "shutting_down";
+    public const string ReasonOverTarget = "over_target";
 
     /// <summary>The tag that says which model a measurement is about.</summary>
     public static KeyValuePair<string, object?> Model(string model) => new(ModelTag, model);

@@ -13,6 +13,17 @@ public sealed class QueueFullException(string modelId, int maxQueueLength, TimeS
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
 
+/// <summary>The model's queue already holds more than it can answer within its latency target; try again after
+/// <see cref="RetryAfter"/>.</summary>
+public sealed class OverTargetException(string modelId, int targetMs, TimeSpan expected, TimeSpan retryAfter)
+    : EmbeddingException(expected == TimeSpan.MaxValue
+        ? $"Model '{modelId}' could not answer within its {targetMs} ms latency target: its queue is full for a model whose cost is not known yet. Retry after {retryAfter.TotalSeconds:0.###} s."
+        : $"Model '{modelId}' could not answer within its {targetMs} ms latency target: about {expected.TotalMilliseconds:0} ms of work waits. Retry after {retryAfter.TotalSeconds:0.###} s.")
+{
+    public string ModelId { get; } = modelId;
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
 /// <summary>The processor is shutting down and takes no new work (or, at the end of a drain that ran out of time,
 /// gave up on work it had queued).</summary>
 public sealed class ShuttingDownException(string message = "The embedding service is shutting down and accepts no new work; retry on another replica.")

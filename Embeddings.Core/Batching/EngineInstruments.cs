@@ -29,7 +29,7 @@ internal sealed class EngineInstruments : IDisposable
         Count(meter, "cancelled_total", "{input}", "Inputs whose caller left before the answer.", s => s.Cancelled);
         Count(meter, "batches_total", "{batch}", "Model calls (batches) run.", s => s.Batches);
         meter.CreateObservableCounter("rejected_total", Rejections, "{input}",
-            "Inputs refused at admission, by reason: queue_full (429) or shutting_down (503).");
+            "Inputs refused at admission, by reason: queue_full (429), over_target (429: the latency target could not be met) or shutting_down (503).");
 
         BatchSize = meter.CreateHistogram("batch_size", "{input}", "Inputs per model call.",
             tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
@@ -51,6 +51,14 @@ internal sealed class EngineInstruments : IDisposable
         meter.CreateObservableGauge("slots_held", () => Each(q => scheduler.Held(q)), "{slot}", "Inference slots a model holds now.");
         meter.CreateObservableGauge("inference_slots", () => scheduler.Slots, "{slot}",
             "Batches that may run at once over every model of the replica (runner threads).");
+        meter.CreateObservableGauge("target_p95_seconds", () => Each(q => (q.Options.TargetP95Ms ?? 0) / 1000.0), "s",
+            "A model's live targetP95Ms in seconds; 0 while no target is set.");
+        meter.CreateObservableGauge("effective_max_batch_size", () => Each(q => q.Effective.MaxBatchSize), "{input}",
+            "The batch size a model's batches are planned with now: maxBatchSize, or what its latency controller chose.");
+        meter.CreateObservableGauge("effective_max_wait_seconds", () => Each(q => q.Effective.MaxWaitMs / 1000.0), "s",
+            "The wait a model's batches are planned with now: maxWaitMs, or what its latency controller chose.");
+        meter.CreateObservableGauge("capacity_inputs_per_second", () => Each(q => q.Latency?.CapacityPerSecond ?? 0), "{input}/s",
+            "With a latency target: the inputs per second the model's batches can serve now, estimated from its recent batches; 0 otherwise.");
         meter.CreateObservableGauge("engine_up", () => Each(q => q.Fault is null ? 1 : 0), "1",
             "1 while a model's engine (its dispatcher loop) runs; 0 once it has failed, and the model answers 503.");
     }
@@ -73,6 +81,7 @@ internal sealed class EngineInstruments : IDisposable
             var stats = queue.GetStats();
             yield return new(stats.RejectedQueueFull, EmbeddingsMeter.Model(queue.Id), new(EmbeddingsMeter.ReasonTag, EmbeddingsMeter.ReasonQueueFull));
             yield return new(stats.RejectedShuttingDown, EmbeddingsMeter.Model(queue.Id), new(EmbeddingsMeter.ReasonTag, EmbeddingsMeter.ReasonShuttingDown));
+            yield return new(stats.RejectedOverTarget, EmbeddingsMeter.Model(queue.Id), new(EmbeddingsMeter.ReasonTag, EmbeddingsMeter.ReasonOverTarget));
         }
     }
 

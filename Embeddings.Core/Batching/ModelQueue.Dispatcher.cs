@@ -36,7 +36,8 @@ internal sealed partial class ModelQueue
         while (true)
         {
             Drain();
-            var options = Options;
+            Steer();
+            var options = Effective;
             while (_slots.Count > 0 && TakeDueBatch(options) is { } batch)
             {
                 Interlocked.Increment(ref _inFlight);

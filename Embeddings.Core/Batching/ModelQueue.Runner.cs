@@ -76,6 +76,10 @@ internal sealed partial class ModelQueue
 
         // Record before answering, so a caller that looks at the stats after its answer sees its batch.
         Stats.Batch(count, realTokens, paddedTokens, inference, waits, failed: error is not null);
+        if (error is null)
+        {
+            MeasureBatch(paddedTokens, inference, waits);
+        }
         if (error is not null)
         {
             EmbeddingException failure = _abandoned.IsCancellationRequested

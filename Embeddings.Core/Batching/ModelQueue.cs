@@ -107,6 +107,12 @@ internal sealed partial class ModelQueue : IScheduledQueue
                 return new QueueFullException(Id, options.MaxQueueLength, Stats.EstimateRetryAfter(queued, options));
             }
 
+            if (OverTarget(options, queued, count) is { } late)
+            {
+                Stats.RejectedOverTarget(count);
+                return late;
+            }
+
             if (Interlocked.CompareExchange(ref _queued, queued + count, queued) == queued)
             {
                 return null;

@@ -28,6 +28,7 @@ internal sealed class ModelStats(string model, EngineInstruments instruments)
     private long _cancelledInFlight;
     private long _rejectedFull;
     private long _rejectedShutdown;
+    private long _rejectedOverTarget;
 
     private long _batches;
     private long _failedBatches;
@@ -51,6 +52,8 @@ internal sealed class ModelStats(string model, EngineInstruments instruments)
     public void RejectedQueueFull(int count) => Rejected(ref _rejectedFull, count);
 
     public void RejectedShuttingDown(int count) => Rejected(ref _rejectedShutdown, count);
+
+    public void RejectedOverTarget(int count) => Rejected(ref _rejectedOverTarget, count);
 
     public void Completed() => Interlocked.Increment(ref _completed);
 
@@ -145,7 +148,8 @@ internal sealed class ModelStats(string model, EngineInstruments instruments)
                 PaddingEfficiency: _paddedTokens == 0 ? 1 : (double)_realTokens / _paddedTokens,
                 AverageQueueWaitSeconds: _batchInputs == 0 ? 0 : _queueWaitSeconds / _batchInputs,
                 AverageInferenceSeconds: _batches == 0 ? 0 : _inferenceSeconds / _batches,
-                InferenceSeconds: _inferenceSeconds);
+                InferenceSeconds: _inferenceSeconds,
+                RejectedOverTarget: Interlocked.Read(ref _rejectedOverTarget));
         }
     }
 

@@ -14,7 +14,7 @@ public class TuningFieldsTests
     public void The_form_shows_every_option_but_the_one_kept_for_measurements()
     {
         Assert.Equal(
-            ["maxBatchSize", "maxWaitMs", "maxBatchTokens", "minPaddingEfficiency", "maxQueueLength", "maxConcurrentBatches", "dispatchWhenIdle"],
+            ["maxBatchSize", "maxWaitMs", "maxBatchTokens", "minPaddingEfficiency", "maxQueueLength", "maxConcurrentBatches", "dispatchWhenIdle", "targetP95Ms"],
             TuningFields.Shown.Select(option => option.Name));
     }
 

@@ -19,6 +19,7 @@ public sealed class BatchingFieldsTests
         { "maxConcurrentBatches", 3, "3" },
         { "dispatchWhenIdle", true, "True" },
         { "sortByLength", false, "False" },
+        { "targetP95Ms", 250, "250" },
     };
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class OpenApiTests(SharedApi api)
         Assert.False(body["additionalProperties"]!.GetValue<bool>());
         var properties = body["properties"]!.AsObject();
         Assert.Equal(
-            ["maxBatchSize", "maxWaitMs", "maxBatchTokens", "minPaddingEfficiency", "maxQueueLength", "maxConcurrentBatches", "dispatchWhenIdle", "sortByLength"],
+            ["maxBatchSize", "maxWaitMs", "maxBatchTokens", "minPaddingEfficiency", "maxQueueLength", "maxConcurrentBatches", "dispatchWhenIdle", "sortByLength", "targetP95Ms"],
             properties.Select(p => p.Key));
         Assert.Equal("integer", properties["maxBatchSize"]!["type"]!.GetValue<string>());
         Assert.Equal(1, properties["maxBatchSize"]!["minimum"]!.GetValue<int>());

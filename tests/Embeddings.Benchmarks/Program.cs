@@ -9,6 +9,7 @@ modes.Add("soak", Embeddings.Benchmarks.Http.SoakBenchmark.RunAsync);
 modes.Add("cache", Embeddings.Benchmarks.Http.CacheBenchmark.RunAsync);
 modes.Add("request-cost", RequestCostBenchmark.RunAsync);
 modes.Add("models", Embeddings.Benchmarks.Http.ModelsBenchmark.RunAsync);
+modes.Add("target", Embeddings.Benchmarks.Http.TargetBenchmark.RunAsync);
 modes.Add("int8-recipes", Embeddings.Benchmarks.Int8RecipesBenchmark.RunAsync);
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var run))

@@ -228,7 +228,11 @@ public sealed class SimulatedEmbeddingModel : IEmbeddingModel
     {
         var longest = batch.Count == 0 ? 0 : batch.Max(b => b.Count);
         var cost = _options.CostPerBatch + (_options.CostPerPaddedToken * ((long)longest * batch.Count));
-        if (cost > TimeSpan.Zero)
+        if (cost > TimeSpan.Zero && _options.Spend is { } spend)
+        {
+            spend(cost);
+        }
+        else if (cost > TimeSpan.Zero)
         {
             ct.WaitHandle.WaitOne(cost); // the run's cost, cut short as a real run is when its token is cancelled
             ct.ThrowIfCancellationRequested();

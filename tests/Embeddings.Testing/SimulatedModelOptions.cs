@@ -22,6 +22,10 @@ public sealed record SimulatedModelOptions
 
     public IReadOnlyDictionary<string, string> Prompts { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>How a batch's cost is spent: by default the runner thread waits it out; a test on a fake clock moves the
+    /// clock by it instead, so the engine measures exactly the cost (<c>cost => clock.Advance(cost)</c>).</summary>
+    public Action<TimeSpan>? Spend { get; init; }
+
     /// <summary>Counts batches running at once over every model that shares it (the engine's slots are shared).</summary>
     public RunningProbe? Running { get; init; }
 }

@@ -28,5 +28,5 @@ public static class Data
     public static ModelInfo Model(string id, BatchingOptions? batching = null, long version = 0, string? updatedBy = null) => new(
         id, 384, 256, "mean", true, "cpu", "test", new Dictionary<string, string>(), batching ?? Defaults,
         new BatchingConfigInfo(version, version == 0 ? null : Noon, updatedBy, "memory"),
-        new ModelStatsSnapshot(id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0));
+        new ModelStatsSnapshot(id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0));
 }

@@ -36,11 +36,15 @@ public sealed class ApiClient(Uri baseAddress, string? adminKey, int maxConnecti
     };
 
     /// <summary>PUT /models/{model}/batching with the admin key; throws unless the server took it.</summary>
-    public async Task SetBatchingAsync(string model, ServerSettings settings, CancellationToken ct = default)
+    public Task SetBatchingAsync(string model, ServerSettings settings, CancellationToken ct = default) =>
+        PatchBatchingAsync(model, settings.ToPatch(), ct);
+
+    /// <summary>PUT /models/{model}/batching of the fields in <paramref name="patch"/> alone.</summary>
+    public async Task PatchBatchingAsync(string model, object patch, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"models/{model}/batching", UriKind.Relative))
         {
-            Content = JsonContent.Create(settings.ToPatch()),
+            Content = JsonContent.Create(patch),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         using var response = await Http.SendAsync(request, ct).ConfigureAwait(false);

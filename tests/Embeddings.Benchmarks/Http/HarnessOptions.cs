@@ -38,6 +38,13 @@ public sealed record HarnessOptions
     public TimeSpan Duration => TimeSpan.FromSeconds(DurationSeconds);
     public TimeSpan WarmUp => TimeSpan.FromSeconds(WarmUpSeconds);
 
+    /// <summary>The number after <paramref name="name"/> in <paramref name="args"/>, for a mode's own options.</summary>
+    public static double? Number(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? double.Parse(args[at + 1], CultureInfo.InvariantCulture) : null;
+    }
+
     public static HarnessOptions Parse(string[] args, HarnessOptions? defaults = null)
     {
         var o = defaults ?? new HarnessOptions();
@@ -47,7 +54,7 @@ public sealed record HarnessOptions
             return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         }
 
-        double? Number(string name) => Text(name) is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : null;
+        double? Number(string name) => HarnessOptions.Number(args, name);
         int? Integer(string name) => Text(name) is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : null;
         bool Flag(string name) => args.Contains(name, StringComparer.Ordinal);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -7,19 +8,25 @@ namespace Embeddings.Benchmarks.Http;
 
 /// <summary>How to load the server: <see cref="Clients"/> closed-loop clients (each sends, awaits the answer, sends
 /// again), or, when <see cref="RatePerSecond"/> is set, a fixed arrival rate (open loop) whatever the answers take.
-/// The run stops at <see cref="Duration"/> or after <see cref="MaxRequests"/> requests, whichever comes first.</summary>
-public sealed record LoadSpec(int Clients, TimeSpan Duration, double? RatePerSecond = null, int? MaxRequests = null)
+/// The run stops at <see cref="Duration"/> or after <see cref="MaxRequests"/> requests, whichever comes first. With
+/// <see cref="CountRefusals"/>, a 429 is a refusal (a latency target's, expected), not an error.</summary>
+public sealed record LoadSpec(int Clients, TimeSpan Duration, double? RatePerSecond = null, int? MaxRequests = null, bool CountRefusals = false)
 {
     public override string ToString() => RatePerSecond is { } rate ? $"open loop {rate:0} req/s" : $"{Clients} clients";
 }
 
 /// <summary>What one load run saw. Each request carries <see cref="InputsPerRequest"/> corpus items (latencies are per
-/// request). <see cref="QueueTimesMs"/> are the server's own <c>x-queue-time</c> headers: how long each request's
-/// slowest input waited for its batch.</summary>
+/// request, of those answered). <see cref="QueueTimesMs"/> are the server's own <c>x-queue-time</c> headers: how long
+/// each request's slowest input waited for its batch. <see cref="Refused"/> counts the 429s a latency target sheds
+/// (not errors), <see cref="RefusedWithoutRetryAfter"/> those of them that did not say when to retry.</summary>
 public sealed record LoadResult(
     int Requests, int Errors, double Seconds, double[] LatenciesMs, double[] QueueTimesMs, string? FirstError, int InputsPerRequest = 1)
 {
-    public int Succeeded => Requests - Errors;
+    public int Refused { get; init; }
+
+    public int RefusedWithoutRetryAfter { get; init; }
+
+    public int Succeeded => Requests - Errors - Refused;
 
     public double ItemsPerSecond => Seconds > 0 ? Succeeded * InputsPerRequest / Seconds : 0;
 
@@ -46,6 +53,8 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
         var latencies = new ConcurrentQueue<double>();
         var queueTimes = new ConcurrentQueue<double>();
         var errors = 0;
+        var refused = 0;
+        var refusedBare = 0;
         string? firstError = null;
         var sent = -1;
         var started = Stopwatch.GetTimestamp();
@@ -54,8 +63,16 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
 
         async Task SendAsync(int index, long due)
         {
-            var (error, queueMs) = await SendOneAsync(_bodies[index % _bodies.Length], ct).ConfigureAwait(false);
-            if (error is null)
+            var (error, queueMs, status, retryAfter) = await SendOneAsync(_bodies[index % _bodies.Length], ct).ConfigureAwait(false);
+            if (status == HttpStatusCode.TooManyRequests && spec.CountRefusals)
+            {
+                Interlocked.Increment(ref refused);
+                if (!retryAfter)
+                {
+                    Interlocked.Increment(ref refusedBare);
+                }
+            }
+            else if (error is null)
             {
                 latencies.Enqueue(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
                 queueTimes.Enqueue(queueMs);
@@ -103,11 +120,16 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var values = latencies.ToArray();
-        return new LoadResult(values.Length + errors, errors, seconds, values, [.. queueTimes], firstError, inputsPerRequest);
+        return new LoadResult(values.Length + errors + refused, errors, seconds, values, [.. queueTimes], firstError, inputsPerRequest)
+        {
+            Refused = refused,
+            RefusedWithoutRetryAfter = refusedBare,
+        };
     }
 
-    /// <summary>Sends one request; returns no error and the server's queue time on success, or what went wrong.</summary>
-    private async Task<(string? Error, double QueueMs)> SendOneAsync(byte[] body, CancellationToken ct)
+    /// <summary>Sends one request; returns no error and the server's queue time on success, or what went wrong; and the
+    /// status, with whether it said when to retry.</summary>
+    private async Task<(string? Error, double QueueMs, HttpStatusCode? Status, bool RetryAfter)> SendOneAsync(byte[] body, CancellationToken ct)
     {
         try
         {
@@ -117,21 +139,22 @@ public sealed class LoadGenerator(HttpClient client, string model, IReadOnlyList
             var answer = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode || answer.Length == 0)
             {
-                return ($"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(200, answer.Length)))}", 0);
+                return ($"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(200, answer.Length)))}", 0,
+                    response.StatusCode, response.Headers.RetryAfter is not null);
             }
 
             var queue = response.Headers.TryGetValues("x-queue-time", out var values)
                 ? double.Parse(values.First(), System.Globalization.CultureInfo.InvariantCulture)
                 : double.NaN;
-            return (null, queue);
+            return (null, queue, response.StatusCode, false);
         }
         catch (HttpRequestException ex)
         {
-            return (ex.InnerException is { } inner ? $"{ex.Message} ({inner.GetType().Name}: {inner.Message})" : ex.Message, 0);
+            return (ex.InnerException is { } inner ? $"{ex.Message} ({inner.GetType().Name}: {inner.Message})" : ex.Message, 0, null, false);
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            return ($"timeout: {ex.Message}", 0);
+            return ($"timeout: {ex.Message}", 0, null, false);
         }
     }
 }

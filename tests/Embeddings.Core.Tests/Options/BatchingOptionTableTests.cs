@@ -22,6 +22,7 @@ public class BatchingOptionTableTests
                 ("maxConcurrentBatches", "MaxConcurrentBatches", new OptionType(OptionKind.Integer, false, 1, 256), Environment.ProcessorCount, true),
                 ("dispatchWhenIdle", "DispatchWhenIdle", new OptionType(OptionKind.Flag, false), false, true),
                 ("sortByLength", "SortByLength", new OptionType(OptionKind.Flag, false), true, false),
+                ("targetP95Ms", "TargetP95Ms", new OptionType(OptionKind.Integer, true, 10, 60_000), null, true),
             ],
             rows);
     }

@@ -81,7 +81,7 @@ public class BatchingPatchTests
     }
 
     [Theory]
-    [InlineData("""{"colour": "red"}""", "'colour' is not a batching option; they are maxBatchSize, maxWaitMs, maxBatchTokens, minPaddingEfficiency, maxQueueLength, maxConcurrentBatches, dispatchWhenIdle, sortByLength.")]
+    [InlineData("""{"colour": "red"}""", "'colour' is not a batching option; they are maxBatchSize, maxWaitMs, maxBatchTokens, minPaddingEfficiency, maxQueueLength, maxConcurrentBatches, dispatchWhenIdle, sortByLength, targetP95Ms.")]
     [InlineData("""{"maxBatchSize": 8, "maxbatchsize": 9}""", "maxBatchSize appears more than once.")]
     [InlineData("""{"maxBatchSize": "8"}""", "maxBatchSize must be a whole number (was a string).")]
     [InlineData("""{"maxBatchSize": 8.5}""", "maxBatchSize must be a whole number (was 8.5).")]
@@ -140,7 +140,7 @@ public class BatchingPatchTests
         var json = JsonSerializer.Serialize(new BatchingOptions { MaxConcurrentBatches = 2 }, Web);
 
         Assert.Equal(
-            """{"maxBatchSize":32,"maxWaitMs":5,"maxBatchTokens":4096,"minPaddingEfficiency":0.9,"maxQueueLength":4096,"maxConcurrentBatches":2,"dispatchWhenIdle":false,"sortByLength":true}""",
+            """{"maxBatchSize":32,"maxWaitMs":5,"maxBatchTokens":4096,"minPaddingEfficiency":0.9,"maxQueueLength":4096,"maxConcurrentBatches":2,"dispatchWhenIdle":false,"sortByLength":true,"targetP95Ms":null}""",
             json);
     }
 }
