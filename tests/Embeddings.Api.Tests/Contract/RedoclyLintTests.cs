@@ -13,17 +13,16 @@ public sealed class RedoclyLintTests(SharedApi api)
         Assert.True((totals.Errors, totals.Warnings) == (0, 0), $"Redocly found {totals.Errors} errors and {totals.Warnings} warnings:\n{totals.Problems}");
         Assert.Equal(RedoclyLint.JustifiedWarnings, totals.Ignored); // no justification outlives its warning
     }
+}
 
+/// <summary>The same for the document a server with API keys serves (it adds the apiKey scheme and the 401s).</summary>
+[Collection(KeyedApiCollection.Name)]
+public sealed class KeyedRedoclyLintTests(KeyedApi api)
+{
     [Fact]
     public async Task The_document_with_API_keys_configured_lints_clean()
     {
-        await using var keyed = new ApiFactory(new()
-        {
-            ["Embeddings:ApiKeys:0"] = "contract-key",
-            ["Embeddings:Models:arctic-embed-xs:Enabled"] = "false",
-        });
-        using var client = keyed.CreateRealClient();
-        var document = await ServedDocument.ReadAsync(client);
+        var document = await ServedDocument.ReadAsync(api.Client);
 
         var totals = await RedoclyLint.LintAsync(document);
 
