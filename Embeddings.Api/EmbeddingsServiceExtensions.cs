@@ -4,6 +4,7 @@ using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Hosting;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.OpenApi;
 using Embeddings.Api.Redis;
 using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
@@ -76,8 +77,14 @@ public static class EmbeddingsServiceExtensions
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi(options => options.AddSchemaTransformer<BatchingPatchSchemaTransformer>());
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddEmbeddingsOpenApi();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            // Bodies are read with ApiJsonContext's own options, where numbers in strings are refused; the OpenAPI
+            // schemas come from these options, so they say the same (writing is the same either way).
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
 
         return builder;
     }

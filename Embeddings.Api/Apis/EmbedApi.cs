@@ -1,6 +1,7 @@
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.OpenApi;
 using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Embeddings.Core.Models;
@@ -20,6 +21,8 @@ public static class EmbedApi
             .Accepts<EmbedRequest>("application/json")
             .RequireAuthorization(SecurityExtensions.EmbedPolicy)
             .ProducesEmbeddingProblems()
+            .WithEmbeddingResponseHeaders()
+            .WithJsonExamples(Examples.EmbedRequests, Examples.EmbedResponses)
             .AddEndpointFilter<EmbeddingRequestMetricsFilter>();
         return app;
     }

@@ -1,5 +1,6 @@
 using Embeddings.Api.Config;
 using Embeddings.Api.Errors;
+using Embeddings.Api.OpenApi;
 using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Embeddings.Contracts;
@@ -31,6 +32,7 @@ public static class ModelsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests) // too many wrong keys from this client
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         tuning.MapPut("/", UpdateBatchingAsync)
@@ -38,6 +40,7 @@ public static class ModelsApi
             .WithSummary("Changes any subset of a model's batching options, live on every replica. Needs Authorization: Bearer <admin key>; "
                 + "an optional x-updated-by header names who changed it.")
             .Accepts<BatchingPatch>("application/json")
+            .WithJsonExamples(Examples.BatchingRequests, Examples.BatchingResponses)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

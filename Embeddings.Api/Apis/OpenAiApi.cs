@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Embeddings.Api.Embedding;
 using Embeddings.Api.Errors;
 using Embeddings.Api.Metrics;
+using Embeddings.Api.OpenApi;
 using Embeddings.Api.Requests;
 using Embeddings.Api.Security;
 using Embeddings.Core.Models;
@@ -21,6 +22,8 @@ public static class OpenAiApi
             .Accepts<OpenAiEmbeddingRequest>("application/json")
             .RequireAuthorization(SecurityExtensions.EmbedPolicy)
             .ProducesEmbeddingProblems()
+            .WithEmbeddingResponseHeaders()
+            .WithJsonExamples(Examples.OpenAiRequests, Examples.OpenAiResponses)
             .AddEndpointFilter<EmbeddingRequestMetricsFilter>();
         return app;
     }
