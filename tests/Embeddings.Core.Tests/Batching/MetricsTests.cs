@@ -117,7 +117,9 @@ public class MetricsTests
             Assert.Equal([(counter, (string?)null)], recorder.SeriesOf(counter));
         }
 
-        Assert.Equal([("rejected_total", EmbeddingsMeter.ReasonQueueFull), ("rejected_total", EmbeddingsMeter.ReasonShuttingDown)], recorder.SeriesOf("rejected_total"));
+        Assert.Equal(
+            [("rejected_total", EmbeddingsMeter.ReasonOverTarget), ("rejected_total", EmbeddingsMeter.ReasonQueueFull), ("rejected_total", EmbeddingsMeter.ReasonShuttingDown)],
+            recorder.SeriesOf("rejected_total"));
         Assert.Equal(0, recorder.Observed("inputs_total") + recorder.Observed("rejected_total"));
         Assert.Equal(Rig.Patient.MinPaddingEfficiency, recorder.Observed("padding_efficiency_floor"));
     }

@@ -3,12 +3,13 @@ using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 
 namespace Embeddings.Core.Tests.Batching.Latency;
 
 /// <summary>The engine with a latency target: it learns what a batch costs, steers the batch size within the limits,
 /// and refuses at once what its queue could not answer in time, but never an input into an empty queue.</summary>
-public sealed class TargetAdmissionTests
+public sealed class TargetAdmissionTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Admission_refuses_what_the_queue_could_not_serve_within_the_target_and_admits_into_an_empty_queue()
@@ -61,6 +62,51 @@ public sealed class TargetAdmissionTests
         await Task.WhenAll([running, .. admitted]).WaitAsync(Rig.Guard);
         var alone = await rig.Submit("into an empty queue").WaitAsync(Rig.Guard); // never refused: nothing waits ahead of it
         rig.AssertAnswer("into an empty queue", alone);
+    }
+
+    [Fact]
+    public async Task A_model_with_a_target_does_not_starve_another_that_shares_its_slot()
+    {
+        // Two models flooded on one slot, on the real clock: a batch waits 10 ms plus 0.2 ms per padded token. The first
+        // has a target it cannot meet while the other holds the slot half the time, so its controller shrinks its
+        // batches as far as they go; the slot must still be shared fairly (in padded tokens, the scheduler's measure).
+        await using var rig = Rig.Create(
+            new BatchingOptions { MaxBatchSize = 16, MaxWaitMs = 2, MaxConcurrentBatches = 1 },
+            models: 2,
+            model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(10), CostPerPaddedToken = TimeSpan.FromMilliseconds(0.2) },
+            time: TimeProvider.System,
+            slots: 1);
+        var (targeted, other) = (rig.Models[0].Descriptor.Id, rig.Models[1].Descriptor.Id);
+        rig.Processor.UpdateOptions(targeted, rig.Processor.GetOptions(targeted) with { TargetP95Ms = 40 });
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var refused = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(client => FloodAsync(client % 2 == 0 ? targeted : other, client)))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        var (a, b) = (rig.Processor.GetStats(targeted), rig.Processor.GetStats(other));
+        var share = b.PaddedTokens / (double)(a.PaddedTokens + b.PaddedTokens);
+        output.WriteLine($"the other model's share of padded tokens {share:0.000}; inputs {b.Completed} against {a.Completed}; "
+            + $"{refused} refused; the targeted model's batch size {rig.Processor.GetLatency(targeted)!.BatchSize}");
+        Assert.True(rig.Processor.GetLatency(targeted)!.BatchSize < 16, "the controller never shrank the targeted model's batches");
+        Assert.True(share is > 0.35 and < 0.65,
+            $"the other model got {share:P0} of the padded tokens ({b.Completed} inputs against {a.Completed}, {refused} refused)");
+
+        async Task FloodAsync(string model, int client)
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    await rig.Processor.SubmitAsync(model, new ModelInput(Rig.Text(6, (client * 100_000) + i)));
+                }
+                catch (OverTargetException late)
+                {
+                    Interlocked.Increment(ref refused);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(late.RetryAfter.TotalMilliseconds, 5, 50))); // as a client would
+                }
+            }
+        }
     }
 
     [Fact]
