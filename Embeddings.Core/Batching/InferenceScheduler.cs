@@ -6,10 +6,14 @@ namespace Embeddings.Core.Batching;
 /// runner each per core would fight over the cores). A model whose batch is due asks for a slot; a slot that frees goes
 /// to the fairest claim.
 /// <para>
-/// The policy is start-time fair queuing on cost: each model counts the padded tokens it has run (its service), and a
-/// free slot goes to the waiting model that has been served least, so a busy model cannot shut out a quiet one and no
-/// model starves. A model that was idle joins at the current least service of the busy ones, so idleness is not
-/// saved up as credit. Ties go to a full batch before one due by time, then to the longest waiting claim. A model never
+/// The policy is start-time fair queuing on cost, with a slack: each model counts the padded tokens it has run (its
+/// service). A free slot goes to one of the waiting models within <see cref="Slack"/> tokens of the least served: of
+/// those, the one whose oldest input has waited longest (a full batch first between equals, then the longest waiting
+/// claim). Models with similar service are thus served as one queue would serve them, oldest input first, so spreading
+/// requests over many models does not widen the latency's tail; a model that runs further ahead than the slack waits
+/// for the others, so a busy model cannot shut out a quiet one and no model starves. A model back from idle joins at
+/// the virtual time (the service of the last claim granted, which never goes back) less twice the slack: a bounded
+/// credit that puts a quiet model's occasional input ahead of a flooded model's backlog, and no more. A model never
 /// holds more slots than its <see cref="Contracts.BatchingOptions.MaxConcurrentBatches"/> (its cap), and a model alone
 /// gets every slot up to that cap. Padded tokens are the cost because they are what a batch costs the CPU; counting
 /// batches instead would let a model of long inputs take most of the machine.
@@ -23,12 +27,18 @@ internal sealed class InferenceScheduler : IDisposable
     private readonly List<Claim> _waiting = [];
     private readonly Dictionary<IScheduledQueue, Account> _accounts = [];
     private long _order;
+    private long _virtualTime;
     private bool _disposed;
 
-    public InferenceScheduler(int slots)
+    /// <summary>The shipped slack, in padded tokens: about one large batch (the default <c>maxBatchTokens</c>).</summary>
+    public const long DefaultSlack = 4096;
+
+    public InferenceScheduler(int slots, long slack = DefaultSlack)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(slack);
         Slots = slots;
+        Slack = slack;
         for (var i = 0; i < slots; i++)
         {
             var runner = new BatchRunner(this, $"embed slot {i + 1}");
@@ -39,6 +49,10 @@ internal sealed class InferenceScheduler : IDisposable
 
     /// <summary>Batches that can run at once, over all models.</summary>
     public int Slots { get; }
+
+    /// <summary>How far, in padded tokens, a model may be ahead of the least served and still be chosen for its older
+    /// input; 0 is plain start-time fair queuing.</summary>
+    public long Slack { get; }
 
     /// <summary>Slots running a batch now, over all models.</summary>
     public int Busy
@@ -62,11 +76,12 @@ internal sealed class InferenceScheduler : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="queue"/> has a batch due (<paramref name="full"/>: it cannot grow any more). It gets a slot as soon
-    /// as it is the fairest claim (see the class); the slot arrives through <see cref="IScheduledQueue.Granted"/>, on
-    /// whatever thread freed it. Asking again while a claim waits only updates whether the batch is full.
+    /// <paramref name="queue"/> has a batch due (<paramref name="full"/>: it cannot grow any more) whose oldest input
+    /// was enqueued at <paramref name="oldest"/> (a <see cref="TimeProvider"/> timestamp). It gets a slot as soon as it is
+    /// the fairest claim (see the class); the slot arrives through <see cref="IScheduledQueue.Granted"/>, on whatever
+    /// thread freed it. Asking again while a claim waits only updates the claim.
     /// </summary>
-    public void Request(IScheduledQueue queue, bool full)
+    public void Request(IScheduledQueue queue, bool full, long oldest = 0)
     {
         List<(IScheduledQueue, BatchRunner)> grants;
         lock (_lock)
@@ -75,17 +90,17 @@ internal sealed class InferenceScheduler : IDisposable
             var claim = _waiting.Find(c => c.Queue == queue);
             if (claim is not null)
             {
-                claim.Full = full;
+                (claim.Full, claim.Oldest) = (full, oldest);
             }
             else
             {
                 if (account.Held == 0)
                 {
-                    // Back from idle: join at the least service of those busy now, so idleness is no saved-up credit.
-                    account.Served = Math.Max(account.Served, LeastBusyService());
+                    // Back from idle: join at the virtual time less a bounded credit, so idleness is not saved up.
+                    account.Served = Math.Max(account.Served, _virtualTime - (2 * Slack));
                 }
 
-                _waiting.Add(new Claim(queue, full, _order++));
+                _waiting.Add(new Claim(queue, full, oldest, _order++));
             }
 
             grants = Grant();
@@ -154,12 +169,22 @@ internal sealed class InferenceScheduler : IDisposable
         var grants = new List<(IScheduledQueue, BatchRunner)>();
         while (_idle.Count > 0 && !_disposed)
         {
+            var least = long.MaxValue;
+            foreach (var claim in _waiting)
+            {
+                var account = _accounts[claim.Queue];
+                if (account.Held < Math.Max(1, claim.Queue.Cap))
+                {
+                    least = Math.Min(least, account.Served);
+                }
+            }
+
             Claim? best = null;
             Account? bestAccount = null;
             foreach (var claim in _waiting)
             {
                 var account = _accounts[claim.Queue];
-                if (account.Held >= Math.Max(1, claim.Queue.Cap))
+                if (account.Held >= Math.Max(1, claim.Queue.Cap) || account.Served - least > Slack)
                 {
                     continue;
                 }
@@ -176,25 +201,21 @@ internal sealed class InferenceScheduler : IDisposable
             }
 
             _waiting.Remove(best);
-            bestAccount!.Held++;
+            _virtualTime = Math.Max(_virtualTime, bestAccount!.Served); // start-time fair queuing: the start tag in service
+            bestAccount.Held++;
             grants.Add((best.Queue, _idle.Pop()));
         }
 
         return grants;
     }
 
-    /// <summary>Least served first; then a full batch before one due by time; then the longest waiting claim.</summary>
-    private static bool Before(Claim claim, Account account, Claim best, Account bestAccount) =>
-        account.Served != bestAccount.Served ? account.Served < bestAccount.Served
+    /// <summary>Between claims within the slack: with no slack, the least served; else the oldest input; then a full
+    /// batch before one due by time; then the longest waiting claim.</summary>
+    private bool Before(Claim claim, Account account, Claim best, Account bestAccount) =>
+        Slack == 0 && account.Served != bestAccount.Served ? account.Served < bestAccount.Served
+        : claim.Oldest != best.Oldest ? claim.Oldest < best.Oldest
         : claim.Full != best.Full ? claim.Full
         : claim.Order < best.Order;
-
-    /// <summary>The least service among models that hold a slot or wait for one; 0 when none does.</summary>
-    private long LeastBusyService()
-    {
-        var busy = _accounts.Where(a => a.Value.Held > 0 || _waiting.Exists(c => c.Queue == a.Key)).Select(a => a.Value.Served);
-        return busy.DefaultIfEmpty(0).Min();
-    }
 
     private Account AccountOf(IScheduledQueue queue)
     {
@@ -215,11 +236,13 @@ internal sealed class InferenceScheduler : IDisposable
         }
     }
 
-    private sealed class Claim(IScheduledQueue queue, bool full, long order)
+    private sealed class Claim(IScheduledQueue queue, bool full, long oldest, long order)
     {
         public IScheduledQueue Queue { get; } = queue;
 
         public bool Full { get; set; } = full;
+
+        public long Oldest { get; set; } = oldest;
 
         public long Order { get; } = order;
     }

@@ -45,10 +45,10 @@ internal sealed partial class ModelQueue
             }
 
             ReturnUnusedSlots();
-            var (due, full) = DueNow(options);
+            var (due, full, oldest) = DueNow(options);
             if (due)
             {
-                _scheduler.Request(this, full);
+                _scheduler.Request(this, full, oldest);
             }
             else
             {
@@ -108,18 +108,19 @@ internal sealed partial class ModelQueue
         }
     }
 
-    /// <summary>Whether a batch is due now, and whether it is full (it could not grow by waiting).</summary>
-    private (bool Due, bool Full) DueNow(BatchingOptions options)
+    /// <summary>Whether a batch is due now, whether it is full (it could not grow by waiting), and when its oldest input
+    /// was enqueued.</summary>
+    private (bool Due, bool Full, long Oldest) DueNow(BatchingOptions options)
     {
         var tokens = _pool.Snapshot(out var oldest);
         if (tokens.IsEmpty)
         {
-            return (false, false);
+            return (false, false, 0);
         }
 
         var plan = BatchPlanner.Plan(tokens, options, _model.Descriptor.Memory);
         var full = plan.Full || tokens.Length >= options.MaxBatchSize;
-        return (IsDue(options, full, oldest), full);
+        return (IsDue(options, full, oldest), full, oldest);
     }
 
     /// <summary>Due when full, once the oldest input has waited <see cref="BatchingOptions.MaxWaitMs"/>, at once when

@@ -3,7 +3,8 @@ using Embeddings.Core.Batching;
 namespace Embeddings.Core.Tests.Batching;
 
 /// <summary>The shared slots as a policy, driven step by step: models claim, slots are granted, batches finish with a
-/// cost. No clock and no engine: what the scheduler decides at each step.</summary>
+/// cost. No clock and no engine: what the scheduler decides at each step. Most tests hold the fair-queuing core with no
+/// slack (<see cref="Scheduler"/>'s default); the slack's own tests use the shipped one.</summary>
 public sealed class InferenceSchedulerTests : IDisposable
 {
     private readonly List<InferenceScheduler> _schedulers = [];
@@ -161,6 +162,38 @@ public sealed class InferenceSchedulerTests : IDisposable
     }
 
     [Fact]
+    public void Credit_is_not_saved_up_across_a_moment_when_every_model_is_idle()
+    {
+        // The benchmark's case: one model runs alone a while, its one client pauses between requests, and at that
+        // moment another model arrives. The newcomer must not start from its old service and hold the slot until it
+        // has caught up with everything the first model ran alone.
+        var scheduler = Scheduler(slots: 1);
+        var steady = new Queue("steady", cap: 1);
+        var newcomer = new Queue("newcomer", cap: 1);
+        scheduler.Request(steady, full: true);
+        for (var round = 0; round < 20; round++)
+        {
+            Finish(scheduler, steady, cost: 100);
+            if (round < 19)
+            {
+                scheduler.Request(steady, full: true);
+            }
+        }
+
+        Assert.Equal(0, scheduler.Busy); // nothing runs and nothing waits
+        scheduler.Request(newcomer, full: true);
+        scheduler.Request(steady, full: true);
+        for (var round = 0; round < 10; round++)
+        {
+            var holder = steady.Slots.Count > 0 ? steady : newcomer;
+            Finish(scheduler, holder, cost: 100);
+            scheduler.Request(holder, full: true);
+        }
+
+        Assert.InRange(newcomer.Grants, 5, 7); // about half from here on, not all eleven
+    }
+
+    [Fact]
     public void A_model_that_withdraws_or_returns_its_slot_frees_its_share_for_the_others()
     {
         var scheduler = Scheduler(slots: 2);
@@ -178,11 +211,74 @@ public sealed class InferenceSchedulerTests : IDisposable
         Assert.Equal(0, scheduler.Held(failing));
     }
 
+    [Fact]
+    public void Within_the_slack_the_oldest_input_goes_first_as_one_queue_would()
+    {
+        var scheduler = Scheduler(slots: 1, InferenceScheduler.DefaultSlack);
+        var holder = new Queue("holder", cap: 1);
+        scheduler.Request(holder, full: true, oldest: 0);
+        var (a, b, c) = (new Queue("a", cap: 1), new Queue("b", cap: 1), new Queue("c", cap: 1));
+        scheduler.Request(a, full: true, oldest: 30);
+        scheduler.Request(b, full: false, oldest: 10);
+        scheduler.Request(c, full: true, oldest: 20);
+
+        var order = new List<Queue>();
+        var running = holder;
+        for (var i = 0; i < 3; i++)
+        {
+            Finish(scheduler, running, cost: 200);
+            running = new[] { a, b, c }.Single(q => q.Slots.Count > 0);
+            order.Add(running);
+        }
+
+        Assert.Equal([b, c, a], order); // by age, though b's batch is not full and a asked first
+    }
+
+    [Fact]
+    public void A_quiet_model_goes_before_the_older_backlog_of_a_flooded_one()
+    {
+        var scheduler = Scheduler(slots: 1, InferenceScheduler.DefaultSlack);
+        var flooded = new Queue("flooded", cap: 1);
+        var quiet = new Queue("quiet", cap: 1);
+        scheduler.Request(flooded, full: true, oldest: 1);
+        for (var round = 0; round < 10; round++)
+        {
+            Finish(scheduler, flooded, cost: 3000); // large batches, alone
+            scheduler.Request(flooded, full: true, oldest: 1);
+        }
+
+        scheduler.Request(quiet, full: false, oldest: 500); // its input is far younger than the flooded backlog
+        Finish(scheduler, flooded, cost: 3000);
+        scheduler.Request(flooded, full: true, oldest: 1);
+
+        Assert.Equal(1, quiet.Grants);
+    }
+
+    [Fact]
+    public void A_model_further_ahead_than_the_slack_waits_for_the_others_whatever_its_age()
+    {
+        var scheduler = Scheduler(slots: 1, InferenceScheduler.DefaultSlack);
+        var older = new Queue("older", cap: 1);
+        var younger = new Queue("younger", cap: 1);
+        scheduler.Request(older, full: true, oldest: 1);
+        scheduler.Request(younger, full: true, oldest: 2);
+        for (var round = 0; round < 100; round++)
+        {
+            var holder = older.Slots.Count > 0 ? older : younger;
+            Finish(scheduler, holder, cost: 1000);
+            scheduler.Request(holder, full: true, oldest: holder == older ? 1 : 2);
+        }
+
+        // The older inputs win while within the slack; beyond it the younger model gets its turn: half each, give or
+        // take the slack's worth of batches.
+        Assert.InRange(younger.Grants, 45, 51);
+    }
+
     public void Dispose() => _schedulers.ForEach(s => s.Dispose());
 
-    private InferenceScheduler Scheduler(int slots)
+    private InferenceScheduler Scheduler(int slots, long slack = 0)
     {
-        var scheduler = new InferenceScheduler(slots);
+        var scheduler = new InferenceScheduler(slots, slack);
         _schedulers.Add(scheduler);
         return scheduler;
     }
