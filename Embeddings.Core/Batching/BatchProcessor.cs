@@ -34,7 +34,7 @@ public sealed class BatchProcessor : IAsyncDisposable
     private bool _disposed;
 
     /// <param name="inferenceSlots">Batches that may run at once over every model (runner threads); default: one per
-    /// core (<see cref="DefaultInferenceSlots"/>).</param>
+    /// core and one more (<see cref="DefaultInferenceSlots"/>).</param>
     public BatchProcessor(
         ModelRegistry registry,
         TimeProvider timeProvider,
@@ -58,9 +58,12 @@ public sealed class BatchProcessor : IAsyncDisposable
         Models = [.. _ordered.Select(q => q.Id)];
     }
 
-    /// <summary>One slot per core: with one thread per run (the default), several single-threaded runs at once beat one
-    /// multi-threaded run on few cores.</summary>
-    public static int DefaultInferenceSlots => Environment.ProcessorCount;
+    /// <summary>One slot per core (with one thread per run, the default, several single-threaded runs at once beat one
+    /// multi-threaded run on few cores), and one more. A model's <c>maxConcurrentBatches</c> is one per core by default,
+    /// so a model alone runs as before, while the spare slot lets another model's batch start beside a flooded model's
+    /// instead of waiting for one of its batches to end (a run cannot be preempted). The cores are oversubscribed by that
+    /// one run only while two or more models are busy.</summary>
+    public static int DefaultInferenceSlots => Environment.ProcessorCount + 1;
 
     /// <summary>Ids of the served models, in ordinal order.</summary>
     public IReadOnlyList<string> Models { get; }

@@ -24,7 +24,7 @@ public sealed class EmbeddingsOptions
     public string ModelPackagesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "model-packages");
 
     /// <summary>Batches that may run at once over every model: one budget of runner threads, shared fairly (see
-    /// <see cref="Batching.InferenceScheduler"/>). Null: one per core. A model's
+    /// <see cref="Batching.InferenceScheduler"/>). Null: one per core, and one more. A model's
     /// <see cref="Contracts.BatchingOptions.MaxConcurrentBatches"/> caps its share of them.</summary>
     public int? InferenceSlots { get; set; }
 

@@ -18,9 +18,11 @@ namespace Embeddings.Benchmarks.Http;
 /// average batch size, N models against one (throughput target 0.9x or more, p95 1.2x or less, RSS 1.5x or less).</item>
 /// <item>Fairness: one model flooded by 64 clients while each other model has one client; each quiet model's p95
 /// against its latency with nothing else running (target 3x or less), and the flooded model's items/s against one
-/// model's capacity (target 0.8x or more).</item>
+/// model's capacity (target 0.8x or more). Twice: the quiet clients closed loop (each sends again as soon as it is
+/// answered, so eleven of them ask for more than the machine has), then at a fixed rate of <c>--quiet-rate</c>
+/// requests per second each (default 1: light traffic, latency from each request's scheduled send).</item>
 /// </list>
-/// <code>dotnet run -c Release --project tests/Embeddings.Benchmarks -- models [--models 12] [--duration 20] [--no-build]</code>
+/// <code>dotnet run -c Release --project tests/Embeddings.Benchmarks -- models [--models 12] [--quiet-rate 1] [--slots N] [--duration 20] [--no-build]</code>
 /// </summary>
 internal static class ModelsBenchmark
 {
@@ -31,6 +33,8 @@ internal static class ModelsBenchmark
     {
         var o = HarnessOptions.Parse(args, new HarnessOptions { DurationSeconds = 20 });
         var count = Option(args, "--models", 12);
+        var quietRate = HarnessOptions.Number(args, "--quiet-rate") ?? 1;
+        string[] slots = HarnessOptions.Number(args, "--slots") is { } n ? [$"--Embeddings:InferenceSlots={n}"] : [];
         var root = BuildAndPaths.RepositoryRoot();
         var corpus = BenchmarkCorpus.Load(o.Seed);
         var machine = MachineInfo.Describe();
@@ -47,22 +51,23 @@ internal static class ModelsBenchmark
         string[] ids = [Model, .. copies];
 
         Spread one;
-        await using (var single = await ServerLauncher.StartAsync(dll, o.AdminKey).ConfigureAwait(false))
+        await using (var single = await ServerLauncher.StartAsync(dll, o.AdminKey, slots).ConfigureAwait(false))
         {
             one = await SpreadAsync(single, [Model], corpus, o).ConfigureAwait(false);
         }
 
         Spread many;
-        Fairness fairness;
-        var extra = copies.SelectMany(id => (string[])[
-            $"--Embeddings:Models:{id}:Path={folder}", $"--Embeddings:Models:{id}:Pooling=Mean", $"--Embeddings:Models:{id}:MaxTokens=256"]);
+        Fairness fairness, light;
+        var extra = slots.Concat(copies.SelectMany(id => (string[])[
+            $"--Embeddings:Models:{id}:Path={folder}", $"--Embeddings:Models:{id}:Pooling=Mean", $"--Embeddings:Models:{id}:MaxTokens=256"]));
         await using (var shared = await ServerLauncher.StartAsync(dll, o.AdminKey, extra).ConfigureAwait(false))
         {
             many = await SpreadAsync(shared, ids, corpus, o).ConfigureAwait(false);
-            fairness = await FairnessAsync(shared, ids, corpus, o).ConfigureAwait(false);
+            fairness = await FairnessAsync(shared, ids, corpus, o, quietRate: null).ConfigureAwait(false);
+            light = await FairnessAsync(shared, ids, corpus, o, quietRate).ConfigureAwait(false);
         }
 
-        Print(one, many, count, fairness);
+        Print(one, many, count, fairness, light, quietRate);
         return 0;
     }
 
@@ -81,15 +86,18 @@ internal static class ModelsBenchmark
             batches > 0 ? (double)(after.Completed - before.Completed) / batches : double.NaN, result.Errors);
     }
 
-    /// <summary>The first model flooded by 64 clients, every other model with one; and each quiet model alone first.</summary>
-    private static async Task<Fairness> FairnessAsync(ServerLauncher server, string[] ids, IReadOnlyList<string> corpus, HarnessOptions o)
+    /// <summary>The first model flooded by 64 clients, every other model with one closed-loop client (no
+    /// <paramref name="quietRate"/>) or at a fixed rate each; and each quiet model alone first.</summary>
+    private static async Task<Fairness> FairnessAsync(ServerLauncher server, string[] ids, IReadOnlyList<string> corpus, HarnessOptions o, double? quietRate)
     {
-        using var client = Client(server, Clients + ids.Length);
+        using var client = Client(server, Clients + (ids.Length * 8));
         var quiet = ids[1..];
         var alone = await RunAsync(client, [Pick(quiet, 0)], corpus, TimeSpan.FromSeconds(o.DurationSeconds / 2)).ConfigureAwait(false);
-        Func<string>[] senders = [.. Enumerable.Range(0, Clients).Select(_ => Pick(ids, 0)), .. quiet.Select((_, i) => Pick(quiet, i))];
-        await RunAsync(client, senders, corpus, o.WarmUp).ConfigureAwait(false);
-        var loaded = await RunAsync(client, senders, corpus, o.Duration).ConfigureAwait(false);
+        Func<string>[] flood = [.. Enumerable.Range(0, Clients).Select(_ => Pick(ids, 0))];
+        Func<string>[] senders = quietRate is null ? [.. flood, .. quiet.Select((_, i) => Pick(quiet, i))] : flood;
+        var streams = quietRate is { } rate ? quiet.Select(id => (id, rate)).ToArray() : [];
+        await RunAsync(client, senders, corpus, o.WarmUp, streams).ConfigureAwait(false);
+        var loaded = await RunAsync(client, senders, corpus, o.Duration, streams).ConfigureAwait(false);
         var flooded = loaded.ByModel[ids[0]];
         var quietP95 = quiet.ToDictionary(id => id, id => Stats.Percentile(loaded.ByModel.GetValueOrDefault(id) ?? [], 0.95));
         return new Fairness(alone.Percentile(0.95), flooded.Length / loaded.Seconds, quietP95, loaded.Errors);
@@ -97,36 +105,66 @@ internal static class ModelsBenchmark
 
     private static Func<string> Pick(string[] ids, int index) => () => ids[index % ids.Length];
 
-    /// <summary>Closed loop: each sender (which picks its model for every request) sends one corpus item, waits, sends the next.</summary>
-    private static async Task<Run> RunAsync(HttpClient client, Func<string>[] senders, IReadOnlyList<string> corpus, TimeSpan duration)
+    /// <summary>Closed loop: each sender (which picks its model for every request) sends one corpus item, waits, sends
+    /// the next. Each of <paramref name="streams"/> meanwhile sends to its model at a fixed rate (open loop; latency from
+    /// the scheduled send).</summary>
+    private static async Task<Run> RunAsync(
+        HttpClient client, Func<string>[] senders, IReadOnlyList<string> corpus, TimeSpan duration, (string Model, double Rate)[]? streams = null)
     {
         var latencies = new ConcurrentDictionary<string, ConcurrentQueue<double>>(StringComparer.Ordinal);
         var errors = 0;
         var next = -1;
         var started = Stopwatch.GetTimestamp();
         var end = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(senders.Select(pick => Task.Run(async () =>
+        var closed = senders.Select(pick => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < end)
             {
-                var model = pick();
-                var text = corpus[Interlocked.Increment(ref next) % corpus.Count];
-                var sent = Stopwatch.GetTimestamp();
-                using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { inputs = new[] { text } }));
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await client.PostAsync(new Uri($"embed/{model}", UriKind.Relative), content).ConfigureAwait(false);
-                await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    latencies.GetOrAdd(model, _ => new()).Enqueue(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                }
-                else
-                {
-                    Interlocked.Increment(ref errors);
-                }
+                await SendAsync(pick(), Stopwatch.GetTimestamp()).ConfigureAwait(false);
             }
-        }))).ConfigureAwait(false);
+        }));
+        var open = (streams ?? []).Select((stream, i) => Task.Run(async () =>
+        {
+            var sends = new List<Task>();
+            var first = started + (long)(i * Stopwatch.Frequency / (stream.Rate * streams!.Length)); // staggered
+            for (var k = 0L; ; k++)
+            {
+                var due = first + (long)(k * Stopwatch.Frequency / stream.Rate);
+                if (due >= end)
+                {
+                    break;
+                }
+
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait).ConfigureAwait(false);
+                }
+
+                sends.Add(SendAsync(stream.Model, due));
+            }
+
+            await Task.WhenAll(sends).ConfigureAwait(false);
+        }));
+        await Task.WhenAll([.. closed, .. open]).ConfigureAwait(false);
         return new Run(Stopwatch.GetElapsedTime(started).TotalSeconds, latencies.ToDictionary(l => l.Key, l => l.Value.ToArray()), errors);
+
+        async Task SendAsync(string model, long sent)
+        {
+            var text = corpus[Interlocked.Increment(ref next) % corpus.Count];
+            using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { inputs = new[] { text } }));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(new Uri($"embed/{model}", UriKind.Relative), content).ConfigureAwait(false);
+            await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                latencies.GetOrAdd(model, _ => new()).Enqueue(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            }
+            else
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }
     }
 
     private static async Task<ModelCounters> CountersAsync(HttpClient client, string[] ids)
@@ -154,7 +192,7 @@ internal static class ModelsBenchmark
         Timeout = TimeSpan.FromSeconds(120),
     };
 
-    private static void Print(Spread one, Spread many, int count, Fairness fairness)
+    private static void Print(Spread one, Spread many, int count, Fairness fairness, Fairness light, double quietRate)
     {
         string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         Console.WriteLine();
@@ -166,14 +204,16 @@ internal static class ModelsBenchmark
         Console.WriteLine($"| average batch size | {F(one.AverageBatch, "0.0")} | {F(many.AverageBatch, "0.0")} | | |");
         Console.WriteLine($"| errors | {one.Errors} | {many.Errors} | | 0 |");
         Console.WriteLine();
-        var worst = fairness.QuietP95Ms.MaxBy(q => q.Value);
-        Console.WriteLine($"| one model flooded ({Clients} clients), {count - 1} with one client each | value | target |");
-        Console.WriteLine("|---|---:|---|");
-        Console.WriteLine($"| quiet model alone, p95 (ms) | {F(fairness.AloneP95Ms, "0")} | |");
-        Console.WriteLine($"| quiet models under the flood, p95 (ms): median / worst ({worst.Key}) | {F(Stats.Median(fairness.QuietP95Ms.Values.ToArray()), "0")} / {F(worst.Value, "0")} | |");
-        Console.WriteLine($"| worst quiet p95 / alone | {F(worst.Value / fairness.AloneP95Ms, "0.00")}x | <= 3x |");
-        Console.WriteLine($"| flooded model, items/s / one model's capacity | {F(fairness.FloodedPerSecond, "0.0")} / {F(one.ItemsPerSecond, "0.0")} = {F(fairness.FloodedPerSecond / one.ItemsPerSecond, "0.00")}x | >= 0.8x |");
-        Console.WriteLine($"| errors | {fairness.Errors} | 0 |");
+        Console.WriteLine($"| one model flooded ({Clients} clients), {count - 1} quiet | quiet: one closed-loop client each | quiet: {F(quietRate, "0.##")} request/s each | target |");
+        Console.WriteLine("|---|---:|---:|---|");
+        var (worst, worstLight) = (fairness.QuietP95Ms.MaxBy(q => q.Value), light.QuietP95Ms.MaxBy(q => q.Value));
+        Console.WriteLine($"| quiet model alone, p95 (ms) | {F(fairness.AloneP95Ms, "0")} | {F(light.AloneP95Ms, "0")} | |");
+        Console.WriteLine($"| quiet models under the flood, p95 (ms): median / worst | {F(Stats.Median(fairness.QuietP95Ms.Values.ToArray()), "0")} / {F(worst.Value, "0")} ({worst.Key}) "
+            + $"| {F(Stats.Median(light.QuietP95Ms.Values.ToArray()), "0")} / {F(worstLight.Value, "0")} ({worstLight.Key}) | |");
+        Console.WriteLine($"| worst quiet p95 / alone | {F(worst.Value / fairness.AloneP95Ms, "0.00")}x | {F(worstLight.Value / light.AloneP95Ms, "0.00")}x | <= 3x |");
+        Console.WriteLine($"| flooded model, items/s / one model's capacity ({F(one.ItemsPerSecond, "0.0")}) | {F(fairness.FloodedPerSecond / one.ItemsPerSecond, "0.00")}x "
+            + $"| {F(light.FloodedPerSecond / one.ItemsPerSecond, "0.00")}x | >= 0.8x |");
+        Console.WriteLine($"| errors | {fairness.Errors} | {light.Errors} | 0 |");
     }
 
     private static int Option(string[] args, string name, int fallback)
