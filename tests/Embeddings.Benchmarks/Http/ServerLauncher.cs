@@ -35,6 +35,25 @@ public sealed class ServerLauncher : IAsyncDisposable
         }
     }
 
+    /// <summary>The server a mode measures: none to start with <c>--url</c> (it runs already: null), else the API from
+    /// the Release build (built first unless <c>--no-build</c>).</summary>
+    public static async Task<ServerLauncher?> StartUnlessGivenAsync(HarnessOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Url is not null)
+        {
+            return null;
+        }
+
+        var root = BuildAndPaths.RepositoryRoot();
+        if (!o.NoBuild)
+        {
+            await BuildAndPaths.BuildReleaseAsync(root, BuildAndPaths.ApiProject).ConfigureAwait(false);
+        }
+
+        return await StartAsync(BuildAndPaths.ReleaseDll(root, BuildAndPaths.ApiProject), o.AdminKey).ConfigureAwait(false);
+    }
+
     public static async Task<ServerLauncher> StartAsync(string apiDll, string adminKey, IEnumerable<string>? extraArgs = null)
     {
         if (!File.Exists(apiDll))

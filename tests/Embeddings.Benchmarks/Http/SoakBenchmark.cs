@@ -24,16 +24,8 @@ internal static class SoakBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var o = HarnessOptions.Parse(args, new HarnessOptions { DurationSeconds = 300 });
-        var root = BuildAndPaths.RepositoryRoot();
         var corpus = BenchmarkCorpus.Load(o.Seed);
-        if (o.Url is null && !o.NoBuild)
-        {
-            await BuildAndPaths.BuildReleaseAsync(root, BuildAndPaths.ApiProject).ConfigureAwait(false);
-        }
-
-        var launched = o.Url is null
-            ? await ServerLauncher.StartAsync(BuildAndPaths.ReleaseDll(root, BuildAndPaths.ApiProject), o.AdminKey).ConfigureAwait(false)
-            : null;
+        var launched = await ServerLauncher.StartUnlessGivenAsync(o).ConfigureAwait(false);
         await using (launched)
         {
             var pid = launched?.ProcessId ?? o.ServerPid

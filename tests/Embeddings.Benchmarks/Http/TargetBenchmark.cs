@@ -25,18 +25,10 @@ internal static class TargetBenchmark
     {
         var o = HarnessOptions.Parse(args, new HarnessOptions { DurationSeconds = 20, WarmUpSeconds = 5 });
         var targetMs = (int)(HarnessOptions.Number(args, "--target-ms") ?? 250);
-        var root = BuildAndPaths.RepositoryRoot();
         var corpus = BenchmarkCorpus.Load(o.Seed);
         var machine = MachineInfo.Describe();
         Console.WriteLine($"{machine.Cores} cores, {machine.CpuModel}, load average {machine.LoadAverage}; model {o.Model}; corpus {corpus.Count} items");
-        if (o.Url is null && !o.NoBuild)
-        {
-            await BuildAndPaths.BuildReleaseAsync(root, BuildAndPaths.ApiProject).ConfigureAwait(false);
-        }
-
-        var launched = o.Url is null
-            ? await ServerLauncher.StartAsync(BuildAndPaths.ReleaseDll(root, BuildAndPaths.ApiProject), o.AdminKey).ConfigureAwait(false)
-            : null;
+        var launched = await ServerLauncher.StartUnlessGivenAsync(o).ConfigureAwait(false);
         await using (launched)
         {
             using var api = new ApiClient(o.Url ?? launched!.BaseAddress, o.AdminKey, maxConnections: 4096);
