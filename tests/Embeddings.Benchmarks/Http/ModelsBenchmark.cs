@@ -94,59 +94,47 @@ internal static class ModelsBenchmark
         var quiet = ids[1..];
         var alone = await RunAsync(client, [Pick(quiet, 0)], corpus, TimeSpan.FromSeconds(o.DurationSeconds / 2)).ConfigureAwait(false);
         Func<string>[] flood = [.. Enumerable.Range(0, Clients).Select(_ => Pick(ids, 0))];
-        Func<string>[] senders = quietRate is null ? [.. flood, .. quiet.Select((_, i) => Pick(quiet, i))] : flood;
-        var streams = quietRate is { } rate ? quiet.Select(id => (id, rate)).ToArray() : [];
-        await RunAsync(client, senders, corpus, o.WarmUp, streams).ConfigureAwait(false);
-        var loaded = await RunAsync(client, senders, corpus, o.Duration, streams).ConfigureAwait(false);
-        var flooded = loaded.ByModel[ids[0]];
-        var quietP95 = quiet.ToDictionary(id => id, id => Stats.Percentile(loaded.ByModel.GetValueOrDefault(id) ?? [], 0.95));
-        return new Fairness(alone.Percentile(0.95), flooded.Length / loaded.Seconds, quietP95, loaded.Errors);
+        if (quietRate is not { } rate)
+        {
+            Func<string>[] senders = [.. flood, .. quiet.Select((_, i) => Pick(quiet, i))];
+            await RunAsync(client, senders, corpus, o.WarmUp).ConfigureAwait(false);
+            var loaded = await RunAsync(client, senders, corpus, o.Duration).ConfigureAwait(false);
+            var quietP95 = quiet.ToDictionary(id => id, id => Stats.Percentile(loaded.ByModel.GetValueOrDefault(id) ?? [], 0.95));
+            return new Fairness(alone.Percentile(0.95), loaded.ByModel[ids[0]].Length / loaded.Seconds, quietP95, loaded.Errors);
+        }
+
+        // Each quiet model open loop at the rate, their schedules staggered so that they do not arrive together.
+        var generators = quiet.Select(id => new LoadGenerator(client, id, corpus)).ToArray();
+        Task<LoadResult[]> Light(TimeSpan duration) => Task.WhenAll(generators.Select(async (generator, i) =>
+        {
+            var offset = TimeSpan.FromSeconds(i / (rate * generators.Length));
+            await Task.Delay(offset).ConfigureAwait(false);
+            return await generator.RunAsync(new LoadSpec(0, duration - offset, rate)).ConfigureAwait(false);
+        }));
+        await Task.WhenAll(RunAsync(client, flood, corpus, o.WarmUp), Light(o.WarmUp)).ConfigureAwait(false);
+        var (floodRun, lightRuns) = (RunAsync(client, flood, corpus, o.Duration), Light(o.Duration));
+        var (flooded, quietRuns) = (await floodRun.ConfigureAwait(false), await lightRuns.ConfigureAwait(false));
+        return new Fairness(alone.Percentile(0.95), flooded.ItemsPerSecond,
+            quiet.Zip(quietRuns).ToDictionary(q => q.First, q => q.Second.Percentile(0.95)), flooded.Errors + quietRuns.Sum(r => r.Errors));
     }
 
     private static Func<string> Pick(string[] ids, int index) => () => ids[index % ids.Length];
 
-    /// <summary>Closed loop: each sender (which picks its model for every request) sends one corpus item, waits, sends
-    /// the next. Each of <paramref name="streams"/> meanwhile sends to its model at a fixed rate (open loop; latency from
-    /// the scheduled send).</summary>
-    private static async Task<Run> RunAsync(
-        HttpClient client, Func<string>[] senders, IReadOnlyList<string> corpus, TimeSpan duration, (string Model, double Rate)[]? streams = null)
+    /// <summary>Closed loop: each sender (which picks its model for every request) sends one corpus item, waits, sends the next.</summary>
+    private static async Task<Run> RunAsync(HttpClient client, Func<string>[] senders, IReadOnlyList<string> corpus, TimeSpan duration)
     {
         var latencies = new ConcurrentDictionary<string, ConcurrentQueue<double>>(StringComparer.Ordinal);
         var errors = 0;
         var next = -1;
         var started = Stopwatch.GetTimestamp();
         var end = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var closed = senders.Select(pick => Task.Run(async () =>
+        await Task.WhenAll(senders.Select(pick => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < end)
             {
                 await SendAsync(pick(), Stopwatch.GetTimestamp()).ConfigureAwait(false);
             }
-        }));
-        var open = (streams ?? []).Select((stream, i) => Task.Run(async () =>
-        {
-            var sends = new List<Task>();
-            var first = started + (long)(i * Stopwatch.Frequency / (stream.Rate * streams!.Length)); // staggered
-            for (var k = 0L; ; k++)
-            {
-                var due = first + (long)(k * Stopwatch.Frequency / stream.Rate);
-                if (due >= end)
-                {
-                    break;
-                }
-
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait).ConfigureAwait(false);
-                }
-
-                sends.Add(SendAsync(stream.Model, due));
-            }
-
-            await Task.WhenAll(sends).ConfigureAwait(false);
-        }));
-        await Task.WhenAll([.. closed, .. open]).ConfigureAwait(false);
+        }))).ConfigureAwait(false);
         return new Run(Stopwatch.GetElapsedTime(started).TotalSeconds, latencies.ToDictionary(l => l.Key, l => l.Value.ToArray()), errors);
 
         async Task SendAsync(string model, long sent)
