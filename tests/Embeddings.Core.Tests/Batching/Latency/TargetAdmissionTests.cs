@@ -67,13 +67,15 @@ public sealed class TargetAdmissionTests(ITestOutputHelper output)
     [Fact]
     public async Task A_model_with_a_target_does_not_starve_another_that_shares_its_slot()
     {
-        // Two models flooded on one slot, on the real clock: a batch waits 10 ms plus 0.2 ms per padded token. The first
-        // has a target it cannot meet while the other holds the slot half the time, so its controller shrinks its
-        // batches as far as they go; the slot must still be shared fairly (in padded tokens, the scheduler's measure).
+        // Two models flooded on one slot, on the real clock: a batch waits 10 ms plus 0.02 ms per padded token, and each
+        // input has 102 tokens, so that each model's service runs past the scheduler's slack and fair queuing, not
+        // arrival order, decides. The first has a target it cannot meet while the other holds the slot, so its
+        // controller shrinks its batches as far as they go and its admission refuses much of its own load; whatever it
+        // does, the other model keeps at least about its half of the slot (in padded tokens, the scheduler's measure).
         await using var rig = Rig.Create(
             new BatchingOptions { MaxBatchSize = 16, MaxWaitMs = 2, MaxConcurrentBatches = 1 },
             models: 2,
-            model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(10), CostPerPaddedToken = TimeSpan.FromMilliseconds(0.2) },
+            model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(10), CostPerPaddedToken = TimeSpan.FromMilliseconds(0.02) },
             time: TimeProvider.System,
             slots: 1);
         var (targeted, other) = (rig.Models[0].Descriptor.Id, rig.Models[1].Descriptor.Id);
@@ -89,8 +91,9 @@ public sealed class TargetAdmissionTests(ITestOutputHelper output)
         output.WriteLine($"the other model's share of padded tokens {share:0.000}; inputs {b.Completed} against {a.Completed}; "
             + $"{refused} refused; the targeted model's batch size {rig.Processor.GetLatency(targeted)!.BatchSize}");
         Assert.True(rig.Processor.GetLatency(targeted)!.BatchSize < 16, "the controller never shrank the targeted model's batches");
-        Assert.True(share is > 0.35 and < 0.65,
-            $"the other model got {share:P0} of the padded tokens ({b.Completed} inputs against {a.Completed}, {refused} refused)");
+        Assert.True(b.PaddedTokens > InferenceScheduler.DefaultSlack, $"the other model's service ({b.PaddedTokens} tokens) never left the slack");
+        Assert.True(share > 0.45, $"the other model got {share:P0} of the padded tokens ({b.Completed} inputs against {a.Completed}, {refused} refused)");
+        Assert.True(a.Completed > 0, "the targeted model was never served");
 
         async Task FloodAsync(string model, int client)
         {
@@ -98,7 +101,7 @@ public sealed class TargetAdmissionTests(ITestOutputHelper output)
             {
                 try
                 {
-                    await rig.Processor.SubmitAsync(model, new ModelInput(Rig.Text(6, (client * 100_000) + i)));
+                    await rig.Processor.SubmitAsync(model, new ModelInput(Rig.Text(100, (client * 100_000) + i)));
                 }
                 catch (OverTargetException late)
                 {
