@@ -7,7 +7,8 @@ namespace Embeddings.Core.Batching;
 /// One tokenized input waiting in a model's queue, with its own reply (a <see cref="TaskCompletionSource{T}"/> that
 /// runs continuations asynchronously) and its enqueue timestamp.
 /// State moves once: Queued to Dispatched (claimed for a batch) or Queued to Cancelled (by the caller's token).
-/// The reply is set once, and that is where the input's outcome is counted.
+/// The reply is set once, and its outcome is counted just before, so a caller that reads the stats after its answer
+/// finds itself counted.
 /// </summary>
 internal sealed class PendingRequest
 {
@@ -22,6 +23,7 @@ internal sealed class PendingRequest
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private int _state;
+    private int _answered;
     private CancellationTokenRegistration _registration;
 
     public PendingRequest(ModelQueue owner, TokenizedInput input, bool normalize, long enqueuedAt, Activity? caller, Activity? wait)
@@ -72,9 +74,10 @@ internal sealed class PendingRequest
     {
         Wait?.Stop();
         _registration.Unregister();
-        if (_reply.TrySetResult(result))
+        if (TryClaimReply())
         {
             Owner.Stats.Completed();
+            _reply.SetResult(result);
         }
     }
 
@@ -82,9 +85,10 @@ internal sealed class PendingRequest
     {
         Wait?.Stop();
         _registration.Unregister();
-        if (_reply.TrySetException(error))
+        if (TryClaimReply())
         {
             Owner.Stats.Failed();
+            _reply.SetException(error);
         }
     }
 
@@ -97,9 +101,13 @@ internal sealed class PendingRequest
         }
 
         Wait?.Stop();
-        if (_reply.TrySetCanceled(token))
+        if (TryClaimReply())
         {
             Owner.Stats.Cancelled(inFlight: !queued);
+            _reply.SetCanceled(token);
         }
     }
+
+    /// <summary>True for the first of complete, fail and cancel: that one counts the outcome and sets the reply.</summary>
+    private bool TryClaimReply() => Interlocked.Exchange(ref _answered, 1) == 0;
 }

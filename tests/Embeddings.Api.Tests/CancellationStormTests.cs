@@ -43,9 +43,12 @@ public sealed class CancellationStormTests() : OwnApi(new ApiFactory(
             Assert.Equal(200, (int)first.StatusCode);
         }
 
+        // Its runner leaves the batch just after answering it.
+        await Eventually.TrueAsync(() => Task.FromResult(Factory.Processor.GetStats(ApiFactory.Simulated).InFlightBatches == 0), Limit,
+            "the runner to leave the answered batch");
         var stats = Factory.Processor.GetStats(ApiFactory.Simulated);
         Assert.Equal(1, model.EmbeddedInputs); // only the one that stayed
-        Assert.Equal((storm + 1, 1, storm, 0, 0), (stats.Inputs, stats.Completed, stats.Cancelled, stats.QueueDepth, stats.InFlightBatches));
+        Assert.Equal((storm + 1, 1, storm, 0), (stats.Inputs, stats.Completed, stats.Cancelled, stats.QueueDepth));
         Assert.Equal(0, stats.CancelledInFlight);
     }
 }
