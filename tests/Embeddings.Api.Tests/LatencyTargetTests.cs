@@ -16,7 +16,9 @@ namespace Embeddings.Api.Tests;
 /// two fifths of the 300 ms target, about 45 inputs/s.
 /// Latency counts from when each request was sent, so that a test machine too busy to send on time is not counted
 /// against the server.
+/// It runs alone (after the parallel tests), since it bounds a latency over real HTTP.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class LatencyTargetTests(ITestOutputHelper output) : OwnApi(new ApiFactory(
     settings: new()
     {
