@@ -55,9 +55,16 @@ public sealed partial class RedisGuard(IConnectionMultiplexer redis, TimeProvide
         }
     }
 
-    /// <summary>Whether <paramref name="error"/> means Redis is unavailable, rather than that the caller gave up.</summary>
+    /// <summary>Assemblies of the Redis client and its socket pipes: an exception they throw is the connection failing.</summary>
+    private static readonly HashSet<string> ClientAssemblies = ["StackExchange.Redis", "Pipelines.Sockets.Unofficial", "System.IO.Pipelines"];
+
+    /// <summary>Whether <paramref name="error"/> means Redis is unavailable, rather than that the caller gave up or our own
+    /// code failed. Besides its own exceptions, the client can fail a pending call with whatever its IO layer threw when a
+    /// connection was torn down (an <see cref="InvalidOperationException"/> from its pipe: StackExchange.Redis issue 3085).</summary>
     public static bool IsUnavailable(Exception error, CancellationToken callerToken) =>
-        error is RedisException or TimeoutException || (error is OperationCanceledException && !callerToken.IsCancellationRequested);
+        error is RedisException or TimeoutException
+        || (error is OperationCanceledException && !callerToken.IsCancellationRequested)
+        || (error.TargetSite?.DeclaringType?.Assembly.GetName().Name is { } thrownIn && ClientAssemblies.Contains(thrownIn));
 
     /// <summary>Runs one call. Its value, or <see cref="RedisAnswer{T}.None"/> when Redis is unavailable (not connected,
     /// or the call failed) or the call outlived <paramref name="budget"/>. Only <paramref name="ct"/> throws.</summary>

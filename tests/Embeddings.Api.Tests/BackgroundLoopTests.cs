@@ -53,7 +53,17 @@ public sealed class BackgroundLoopTests
         Assert.True(RedisGuard.IsUnavailable(new TaskCanceledException("cancelled inside the client"), CancellationToken.None));
         Assert.False(RedisGuard.IsUnavailable(new OperationCanceledException(callerLeft.Token), callerLeft.Token));
         Assert.False(RedisGuard.IsUnavailable(new InvalidOperationException("a bug"), CancellationToken.None));
+        Assert.False(RedisGuard.IsUnavailable(Thrown(() => throw new InvalidOperationException("a bug of ours")), CancellationToken.None));
+
+        // What the client's reader threw into pending calls when a stall tore its connection down (CI saw it as a 500).
+        var pipe = new System.IO.Pipelines.Pipe();
+        pipe.Reader.Complete();
+        var torn = Thrown(() => pipe.Reader.AdvanceTo(default));
+        Assert.IsType<InvalidOperationException>(torn);
+        Assert.True(RedisGuard.IsUnavailable(torn, CancellationToken.None));
     }
+
+    private static Exception Thrown(Action action) => Assert.ThrowsAny<Exception>(action);
 
     [Fact]
     public async Task A_failed_fire_and_forget_task_is_logged()
