@@ -104,7 +104,7 @@ internal sealed partial class ModelQueue : IScheduledQueue
             if (queued + count > options.MaxQueueLength)
             {
                 Stats.RejectedQueueFull(count);
-                return new QueueFullException(Id, options.MaxQueueLength, Stats.EstimateRetryAfter(queued, options));
+                return new QueueFullException(Id, options.MaxQueueLength, Stats.EstimateRetryAfter(queued, options, Parallel(options)));
             }
 
             if (OverTarget(options, queued, count) is { } late)

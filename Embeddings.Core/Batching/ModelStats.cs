@@ -108,10 +108,10 @@ internal sealed class ModelStats(string model, EngineInstruments instruments)
 
     /// <summary>
     /// How long until a full queue has room again: the queued inputs times the recent seconds per input (moving
-    /// average over model calls), divided by the batches that run at once, plus one wait window; one second before
-    /// anything has run; clamped to [max wait, 60 s].
+    /// average over model calls), divided by the <paramref name="parallel"/> batches that can run at once, plus one wait
+    /// window; one second before anything has run; clamped to [max wait, 60 s].
     /// </summary>
-    public TimeSpan EstimateRetryAfter(int queued, BatchingOptions options)
+    public TimeSpan EstimateRetryAfter(int queued, BatchingOptions options, int parallel)
     {
         double perInput;
         lock (_lock)
@@ -120,7 +120,7 @@ internal sealed class ModelStats(string model, EngineInstruments instruments)
         }
 
         var floor = Math.Max(options.MaxWaitMs / 1000.0, 0.001);
-        var seconds = double.IsNaN(perInput) ? 1.0 : (queued * perInput / options.MaxConcurrentBatches) + floor;
+        var seconds = double.IsNaN(perInput) ? 1.0 : (queued * perInput / parallel) + floor;
         return TimeSpan.FromSeconds(Math.Clamp(seconds, floor, 60));
     }
 

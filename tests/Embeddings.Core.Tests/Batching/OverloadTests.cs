@@ -2,6 +2,7 @@ using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Embeddings.Core.Tests.Batching;
 
@@ -61,5 +62,29 @@ public class OverloadTests
             await Task.WhenAll(queued.Append(running)).WaitAsync(Rig.Guard);
             return refused.RetryAfter;
         }
+    }
+
+    [Fact]
+    public async Task Retry_after_counts_the_slots_the_process_has_not_a_larger_cap()
+    {
+        // Every batch takes exactly 40 ms of a fake clock; the model may run 4 batches at once, but the process has one slot.
+        var clock = new FakeTimeProvider();
+        await using var rig = Rig.Create(
+            new BatchingOptions { MaxQueueLength = 4, MaxBatchSize = 4, MaxWaitMs = 0, MaxConcurrentBatches = 4 },
+            model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(40), Spend = cost => clock.Advance(cost) },
+            time: clock,
+            slots: 1);
+        await rig.Submit("one input, 40 ms").WaitAsync(Rig.Guard);
+
+        rig.Model.Hold();
+        var running = rig.Submit("holds the only slot");
+        await rig.Model.WaitForStartedAsync(2).WaitAsync(Rig.Guard);
+        var queued = Enumerable.Range(0, 4).Select(i => rig.Submit(Rig.Text(2, i))).ToArray();
+        var refused = await Assert.ThrowsAsync<QueueFullException>(() => rig.Submit("no room"));
+
+        // 4 queued inputs at 40 ms each, one at a time, plus the 1 ms floor (not 4 x 40 / 4 + 1 = 41 ms).
+        Assert.Equal(TimeSpan.FromMilliseconds(161), refused.RetryAfter);
+        rig.Model.Release();
+        await Task.WhenAll(queued.Append(running)).WaitAsync(Rig.Guard);
     }
 }
