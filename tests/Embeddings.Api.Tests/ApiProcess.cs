@@ -4,10 +4,11 @@ using Embeddings.Testing;
 namespace Embeddings.Api.Tests;
 
 /// <summary>The API as its own process (as it runs in production), on a free loopback port: for what only a real
-/// process shows, such as SIGTERM.</summary>
+/// process shows, such as SIGTERM. A 500 is a bug: disposing fails the test if the process logged one, with its stack.</summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ProcessLog _log = new();
     private int _disposed;
 
     private ApiProcess(Process process, int port)
@@ -50,11 +51,11 @@ public sealed class ApiProcess : IAsyncDisposable
 
         start.Environment.Remove("ConnectionStrings__redis");
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var api = new ApiProcess(process, port);
+        process.OutputDataReceived += (_, line) => api._log.Add(line.Data);
+        process.ErrorDataReceived += (_, line) => api._log.Add(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var api = new ApiProcess(process, port);
         using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.TrueAsync(async () =>
         {
@@ -94,9 +95,14 @@ public sealed class ApiProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
 
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)); // and reads its output to the end
+
         _process.Dispose();
+        if (_log.Unexpected() is { Count: > 0 } errors)
+        {
+            Assert.Fail($"The API process answered 500 (a bug):{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+        }
     }
 }
