@@ -125,10 +125,14 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         await Expect(page.GetByTestId("config-version")).ToHaveTextAsync($"Config version {before.Config.Version}");
         await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=history-charts]')?.dataset.samples) >= 10");
 
-        // 4. Max batch size 7, applied.
+        // 4. Max batch size 7 and a latency target, applied. The target is far above what this load takes, so that the
+        // controller refuses none of it; it shows the target's charts.
         Assert.NotEqual(7, before.Batching.MaxBatchSize);
+        Assert.Null(before.Batching.TargetP95Ms);
         await page.GetByLabel("Max batch size").FillAsync("7");
-        await Expect(page.GetByTestId("pending-changes")).ToHaveTextAsync($"Changes: maxBatchSize {before.Batching.MaxBatchSize} → 7");
+        await page.GetByLabel("Target p95 (ms)").FillAsync("1000");
+        await Expect(page.GetByTestId("pending-changes")).ToHaveTextAsync(
+            $"Changes: maxBatchSize {before.Batching.MaxBatchSize} → 7, targetP95Ms off → 1000");
         var samplesBeforeChange = await SamplesAsync(page);
         await page.GetByTestId("apply").ClickAsync();
         await Expect(page.GetByTestId("config-version")).ToHaveTextAsync($"Config version {before.Config.Version + 1}");
@@ -138,7 +142,7 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         var after = await ReadModelFromApiAsync();
         Assert.Equal(7, after.Batching.MaxBatchSize);
         Assert.True(after.Config.Version > before.Config.Version);
-        Assert.Equal(before.Batching with { MaxBatchSize = 7 }, after.Batching);
+        Assert.Equal(before.Batching with { MaxBatchSize = 7, TargetP95Ms = 1000 }, after.Batching);
         Assert.Equal("redis", after.Config.Store); // stored in Redis, for every replica
 
         // The charts mark the change, and show some time under the new setting before the screenshot.
@@ -146,6 +150,8 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         await page.WaitForFunctionAsync(
             "n => Number(document.querySelector('[data-testid=history-charts]')?.dataset.samples) >= n",
             samplesBeforeChange + 10);
+        await Expect(page.GetByTestId("chart-latency-p95")).ToContainTextAsync("and the target");
+        await Expect(page.GetByTestId("chart-effective")).ToContainTextAsync("Batch size and wait the controller runs");
         // The axis labels are drawn at their own size (the charts' view box is their element's), not scaled down.
         var smallestLabel = await page.EvaluateAsync<double>(
             "() => Math.min(...[...document.querySelectorAll('[data-testid=history-charts] svg text')].map(t => t.getBoundingClientRect().height))");
