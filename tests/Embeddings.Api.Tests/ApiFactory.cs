@@ -40,6 +40,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public SimulatedEmbeddingModel SimulatedModel { get; }
 
+    /// <summary>The 500s this API answered (a bug): disposing the factory fails the test if there were any.</summary>
+    public UnexpectedErrorLog UnexpectedErrors { get; } = new();
+
     public BatchProcessor Processor => Services.GetRequiredService<BatchProcessor>();
 
     public ModelRegistry Registry => Services.GetRequiredService<ModelRegistry>();
@@ -56,6 +59,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(UnexpectedErrors));
         builder.UseSetting("Embeddings:AdminKey", AdminKey);
         builder.UseSetting("Embeddings:Shutdown:LameDuckSeconds", "0"); // a test that stops the host waits for nothing, unless it says otherwise
         foreach (var (key, value) in _settings)
@@ -75,6 +79,21 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
                 var real = ModelCatalog.Load(sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>());
                 return new ModelRegistry([.. real.All, new RegisteredModel(SimulatedModel, _simulatedBatching)]);
             }));
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        AssertNoUnexpectedErrors();
+    }
+
+    /// <summary>Fails if the API answered a 500 since the last check, with each one's exception.</summary>
+    public void AssertNoUnexpectedErrors()
+    {
+        if (UnexpectedErrors.Take() is { Count: > 0 } errors)
+        {
+            Assert.Fail($"The API answered 500 (a bug):{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
         }
     }
 }

@@ -4,7 +4,7 @@ using Embeddings.Core.Models;
 namespace Embeddings.Api.Tests;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class EmbedRouteTests(SharedApi api)
+public sealed class EmbedRouteTests(SharedApi api) : OnSharedApi(api)
 {
     [Fact]
     public async Task Hundred_concurrent_requests_each_get_the_vector_of_their_own_input()
@@ -14,9 +14,9 @@ public sealed class EmbedRouteTests(SharedApi api)
             .ToArray();
 
         var responses = await Task.WhenAll(texts.Select(text =>
-            api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs = text }))));
+            Api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs = text }))));
 
-        var model = api.Factory.Registry.Get(ApiFactory.MiniLm).Model;
+        var model = Api.Factory.Registry.Get(ApiFactory.MiniLm).Model;
         for (var i = 0; i < texts.Length; i++)
         {
             Assert.Equal(200, (int)responses[i].StatusCode);
@@ -32,7 +32,7 @@ public sealed class EmbedRouteTests(SharedApi api)
     {
         string[] texts = ["first sentence about cats", "second, much longer sentence about the weather in the mountains", "third"];
 
-        using var response = await api.Client.PostAsync(
+        using var response = await Api.Client.PostAsync(
             new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs = texts, normalize = true }));
 
         Assert.Equal(200, (int)response.StatusCode);
@@ -43,7 +43,7 @@ public sealed class EmbedRouteTests(SharedApi api)
         Assert.Equal(3, vectors.Length);
         Assert.All(vectors, v => Assert.Equal(1f, VectorMath.Norm(v), 1e-5f));
 
-        var model = api.Factory.Registry.Get(ApiFactory.MiniLm).Model;
+        var model = Api.Factory.Registry.Get(ApiFactory.MiniLm).Model;
         var tokens = texts.Sum(t => model.Tokenize(t, truncate: true).Count);
         Assert.Equal(tokens, body["usage"]!["tokens"]!.GetValue<int>());
         for (var i = 0; i < texts.Length; i++)
@@ -63,9 +63,9 @@ public sealed class EmbedRouteTests(SharedApi api)
     public async Task Normalize_false_returns_the_raw_pooled_vector_and_a_repeat_is_served_from_the_cache()
     {
         var text = $"raw vector please {Guid.NewGuid()}";
-        using var first = await api.Client.PostAsync(
+        using var first = await Api.Client.PostAsync(
             new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs = text, normalize = false }));
-        using var second = await api.Client.PostAsync(
+        using var second = await Api.Client.PostAsync(
             new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body(new { inputs = text, normalize = false }));
 
         var raw = Assert.Single(Json.Embeddings(await Json.ReadAsync(first)));
@@ -78,8 +78,8 @@ public sealed class EmbedRouteTests(SharedApi api)
     public async Task The_query_prompt_changes_the_arctic_vector()
     {
         const string text = "how do batteries store energy";
-        using var plain = await api.Client.PostAsync(new Uri("/embed/arctic-embed-xs", UriKind.Relative), Json.Body(new { inputs = text }));
-        using var query = await api.Client.PostAsync(new Uri("/embed/arctic-embed-xs", UriKind.Relative), Json.Body(new { inputs = text, prompt = "query" }));
+        using var plain = await Api.Client.PostAsync(new Uri("/embed/arctic-embed-xs", UriKind.Relative), Json.Body(new { inputs = text }));
+        using var query = await Api.Client.PostAsync(new Uri("/embed/arctic-embed-xs", UriKind.Relative), Json.Body(new { inputs = text, prompt = "query" }));
 
         var a = Assert.Single(Json.Embeddings(await Json.ReadAsync(plain)));
         var b = Assert.Single(Json.Embeddings(await Json.ReadAsync(query)));

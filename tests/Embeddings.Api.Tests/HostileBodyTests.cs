@@ -7,7 +7,7 @@ namespace Embeddings.Api.Tests;
 /// own 4xx problem answer, never a 5xx, and the server stays healthy after each.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class HostileBodyTests(SharedApi api)
+public sealed class HostileBodyTests(SharedApi api) : OnSharedApi(api)
 {
     public enum Route
     {
@@ -61,14 +61,14 @@ public sealed class HostileBodyTests(SharedApi api)
     public async Task Hostile_body_gets_its_4xx_problem_on_every_route_and_the_server_stays_healthy(string name)
     {
         var hostile = Corpus[name];
-        using var native = await api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Bytes(hostile.Body(Route.Native)));
-        using var openAi = await api.Client.PostAsync(new Uri("/v1/embeddings", UriKind.Relative), Json.Bytes(hostile.Body(Route.OpenAi)));
+        using var native = await Api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Bytes(hostile.Body(Route.Native)));
+        using var openAi = await Api.Client.PostAsync(new Uri("/v1/embeddings", UriKind.Relative), Json.Bytes(hostile.Body(Route.OpenAi)));
         using var tuning = new HttpRequestMessage(HttpMethod.Put, new Uri($"/models/{ApiFactory.MiniLm}/batching", UriKind.Relative))
         {
             Content = Json.Bytes(hostile.Body(Route.Tuning)),
         };
         tuning.Headers.Authorization = new("Bearer", ApiFactory.AdminKey);
-        using var tuned = await api.Client.SendAsync(tuning);
+        using var tuned = await Api.Client.SendAsync(tuning);
 
         await Json.AssertProblemAsync(native, hostile.Native);
         await Json.AssertProblemAsync(openAi, hostile.OpenAi);
@@ -97,7 +97,7 @@ public sealed class HostileBodyTests(SharedApi api)
             request.Content = Json.Body(method == "PUT" ? "{\"maxBatchSize\": 8}" : "{\"inputs\": \"a\"}");
         }
 
-        using var response = await api.Client.SendAsync(request);
+        using var response = await Api.Client.SendAsync(request);
 
         var problem = await Json.AssertProblemAsync(response, 404, "is not registered");
         Assert.True(problem["detail"]!.GetValue<string>().Length < 200);
@@ -107,14 +107,14 @@ public sealed class HostileBodyTests(SharedApi api)
     [Fact]
     public async Task Wrong_content_type_is_a_415_problem()
     {
-        using var response = await api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative),
+        using var response = await Api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative),
             new StringContent("inputs=hello", Encoding.UTF8, "application/x-www-form-urlencoded"));
         await Json.AssertProblemAsync(response, 415, "must be JSON");
     }
 
     private async Task AssertHealthyAsync()
     {
-        using var health = await api.Client.GetAsync(new Uri("/health", UriKind.Relative));
+        using var health = await Api.Client.GetAsync(new Uri("/health", UriKind.Relative));
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
     }
 

@@ -5,20 +5,20 @@ using System.Text.RegularExpressions;
 namespace Embeddings.Api.Tests;
 
 [Collection(SharedApiCollection.Name)]
-public sealed partial class MetricsTests(SharedApi api)
+public sealed partial class MetricsTests(SharedApi api) : OnSharedApi(api)
 {
     [Fact]
     public async Task Metrics_parse_as_Prometheus_text_and_move_as_requests_are_served()
     {
         var before = await ScrapeAsync();
 
-        using (var response = await api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative),
+        using (var response = await Api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative),
                    Json.Body(new { inputs = new[] { $"metrics one {Guid.NewGuid()}", $"metrics two {Guid.NewGuid()}" } })))
         {
             Assert.Equal(200, (int)response.StatusCode);
         }
 
-        using (var response = await api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body("{}")))
+        using (var response = await Api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative), Json.Body("{}")))
         {
             Assert.Equal(400, (int)response.StatusCode);
         }
@@ -40,14 +40,14 @@ public sealed partial class MetricsTests(SharedApi api)
         Assert.Equal(batches, Moved($"embeddings_batch_size_count{{{model}}}"));
         Assert.Equal(batches, Moved($"embeddings_inference_duration_seconds_count{{{model}}}"));
         Assert.Equal(Moved($"embeddings_inference_duration_seconds_sum{{{model}}}"), Moved($"embeddings_slot_seconds_total{{{model}}}"), 6);
-        Assert.Equal(api.Factory.Processor.InferenceSlots, Value(after, "embeddings_inference_slots"));
+        Assert.Equal(Api.Factory.Processor.InferenceSlots, Value(after, "embeddings_inference_slots"));
         Assert.Equal(0, Value(after, $"embeddings_slots_held{{{model}}}"));
         Assert.Equal(batches, Moved($"embeddings_padding_efficiency_count{{{model}}}"));
         Assert.Equal(0, Value(after, $"embeddings_queue_depth{{{model}}}"));
         Assert.Equal(Value(after, $"embeddings_batch_size_count{{{model}}}"), Value(after, $"embeddings_batch_size_bucket{{{model},le=\"+Inf\"}}"));
 
         // /models reads the same numbers.
-        using var info = await api.Client.GetAsync(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative));
+        using var info = await Api.Client.GetAsync(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative));
         var stats = (await Json.ReadAsync(info))["stats"]!;
         Assert.Equal(Value(after, $"embeddings_inputs_total{{{model}}}"), stats["inputs"]!.GetValue<long>());
         Assert.Equal(Value(after, $"embeddings_batches_total{{{model}}}"), stats["batches"]!.GetValue<long>());
@@ -56,7 +56,7 @@ public sealed partial class MetricsTests(SharedApi api)
     /// <summary>Parses the text exposition format strictly: every sample line is name{labels} value.</summary>
     private async Task<Dictionary<string, double>> ScrapeAsync()
     {
-        using var response = await api.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        using var response = await Api.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(200, (int)response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
 
@@ -80,10 +80,10 @@ public sealed partial class MetricsTests(SharedApi api)
     [Fact]
     public async Task A_model_shows_the_replica_s_slots_and_its_use_of_them()
     {
-        var model = (await api.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonNode>(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative)))!;
+        var model = (await Api.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonNode>(new Uri($"/models/{ApiFactory.MiniLm}", UriKind.Relative)))!;
 
         var slots = model["slots"]!;
-        var total = api.Factory.Processor.InferenceSlots;
+        var total = Api.Factory.Processor.InferenceSlots;
         Assert.Equal(total, slots["total"]!.GetValue<int>());
         Assert.Equal(0, slots["held"]!.GetValue<int>()); // nothing runs between requests
         Assert.Equal(Math.Min(total, model["batching"]!["maxConcurrentBatches"]!.GetValue<int>()), slots["cap"]!.GetValue<int>());

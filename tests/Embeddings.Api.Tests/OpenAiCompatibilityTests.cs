@@ -9,7 +9,7 @@ namespace Embeddings.Api.Tests;
 
 /// <summary>Unchanged OpenAI clients, pointed at our base URL, get the same vectors as the native route.</summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class OpenAiCompatibilityTests(SharedApi api)
+public sealed class OpenAiCompatibilityTests(SharedApi api) : OnSharedApi(api)
 {
     private static readonly string[] Texts = ["The cat sits on the mat.", "Quarterly revenue grew by eight percent.", "短い日本語の文"];
 
@@ -50,9 +50,9 @@ public sealed class OpenAiCompatibilityTests(SharedApi api)
     [Fact]
     public async Task Float_and_base64_encodings_carry_the_same_vector()
     {
-        using var asFloat = await api.Client.PostAsync(new Uri("/v1/embeddings", UriKind.Relative),
+        using var asFloat = await Api.Client.PostAsync(new Uri("/v1/embeddings", UriKind.Relative),
             Json.Body(new { model = ApiFactory.MiniLm, input = Texts, encoding_format = "float" }));
-        using var asBase64 = await api.Client.PostAsync(new Uri("/v1/embeddings", UriKind.Relative),
+        using var asBase64 = await Api.Client.PostAsync(new Uri("/v1/embeddings", UriKind.Relative),
             Json.Body(new { model = ApiFactory.MiniLm, input = Texts, encoding_format = "base64" }));
 
         var floatBody = await Json.ReadAsync(asFloat);
@@ -76,11 +76,11 @@ public sealed class OpenAiCompatibilityTests(SharedApi api)
         }
     }
 
-    private OpenAIClientOptions ClientOptions() => new() { Endpoint = new Uri(api.Client.BaseAddress!, "v1/") };
+    private OpenAIClientOptions ClientOptions() => new() { Endpoint = new Uri(Api.Client.BaseAddress!, "v1/") };
 
     private void AssertMatchesNative(string text, float[] vector)
     {
-        var model = api.Factory.Registry.Get(ApiFactory.MiniLm).Model;
+        var model = Api.Factory.Registry.Get(ApiFactory.MiniLm).Model;
         var expected = VectorMath.Normalized(model.Embed([model.Tokenize(text, truncate: true)])[0]);
         Assert.Equal(384, vector.Length);
         Assert.True(VectorMath.Cosine(expected, vector) >= 0.9999f);

@@ -1,12 +1,12 @@
 namespace Embeddings.Api.Tests;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class OpenApiTests(SharedApi api)
+public sealed class OpenApiTests(SharedApi api) : OnSharedApi(api)
 {
     [Fact]
     public async Task The_OpenAPI_document_lists_the_routes_with_their_real_status_codes()
     {
-        using var response = await api.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        using var response = await Api.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         var document = await Json.ReadAsync(response);
         var paths = document["paths"]!;
 
@@ -22,7 +22,7 @@ public sealed class OpenApiTests(SharedApi api)
     [Fact]
     public async Task The_PUT_body_is_described_from_the_table_of_options_with_types_and_ranges()
     {
-        using var response = await api.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        using var response = await Api.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         var document = await Json.ReadAsync(response);
         var body = document["paths"]!["/models/{model}/batching"]!["put"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
         if (body["$ref"] is { } reference)

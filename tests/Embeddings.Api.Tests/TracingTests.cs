@@ -7,7 +7,7 @@ namespace Embeddings.Api.Tests;
 
 /// <summary>One embed request's trace shows its queue wait, and the batch that served it links to it and back.</summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class TracingTests(SharedApi api) : IDisposable
+public sealed class TracingTests(SharedApi api) : OnSharedApi(api), IDisposable
 {
     private const string ClientSource = "Embeddings.Api.Tests";
     private static readonly ActivitySource Client = new(ClientSource);
@@ -28,7 +28,7 @@ public sealed class TracingTests(SharedApi api) : IDisposable
         using (var client = Client.StartActivity("client call", ActivityKind.Client))
         {
             traceId = client!.TraceId;
-            using var response = await api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative),
+            using var response = await Api.Client.PostAsync(new Uri($"/embed/{ApiFactory.MiniLm}", UriKind.Relative),
                 Json.Body(new { inputs = new[] { $"traced one {Guid.NewGuid()}", $"traced two {Guid.NewGuid()}" } }));
             Assert.Equal(200, (int)response.StatusCode);
         }
