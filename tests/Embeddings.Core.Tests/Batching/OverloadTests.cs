@@ -2,7 +2,6 @@ using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Embeddings.Core.Tests.Batching;
 
@@ -68,11 +67,9 @@ public class OverloadTests
     public async Task Retry_after_counts_the_slots_the_process_has_not_a_larger_cap()
     {
         // Every batch takes exactly 40 ms of a fake clock; the model may run 4 batches at once, but the process has one slot.
-        var clock = new FakeTimeProvider();
-        await using var rig = Rig.Create(
+        await using var rig = Rig.WithExactCost(
             new BatchingOptions { MaxQueueLength = 4, MaxBatchSize = 4, MaxWaitMs = 0, MaxConcurrentBatches = 4 },
-            model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(40), Spend = cost => clock.Advance(cost) },
-            time: clock,
+            TimeSpan.FromMilliseconds(40),
             slots: 1);
         await rig.Submit("one input, 40 ms").WaitAsync(Rig.Guard);
 

@@ -51,6 +51,15 @@ internal sealed class Rig : IAsyncDisposable
         int slots = DefaultSlots) =>
         new(options ?? Patient, models, model, time, logs, slots);
 
+    /// <summary>A rig on a fake clock that each batch moves by exactly <paramref name="costPerBatch"/>, whatever its size,
+    /// so the engine measures exactly that cost.</summary>
+    public static Rig WithExactCost(BatchingOptions options, TimeSpan costPerBatch, int slots)
+    {
+        var clock = new FakeTimeProvider();
+        return Create(options, model: new SimulatedModelOptions { CostPerBatch = costPerBatch, Spend = cost => clock.Advance(cost) },
+            time: clock, slots: slots);
+    }
+
     /// <summary>A text of <paramref name="words"/> distinct words; it tokenizes to words + 2 tokens.</summary>
     public static string Text(int words, int seed) =>
         string.Join(' ', Enumerable.Range(0, words).Select(w => $"s{seed}w{w}"));

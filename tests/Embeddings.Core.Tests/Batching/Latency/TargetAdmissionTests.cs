@@ -2,7 +2,6 @@ using Embeddings.Contracts;
 using Embeddings.Core.Batching;
 using Embeddings.Core.Models;
 using Embeddings.Testing;
-using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace Embeddings.Core.Tests.Batching.Latency;
@@ -15,11 +14,9 @@ public sealed class TargetAdmissionTests(ITestOutputHelper output)
     public async Task Admission_refuses_what_the_queue_could_not_serve_within_the_target_and_admits_into_an_empty_queue()
     {
         // Every batch takes exactly 20 ms of a fake clock, whatever its size; one slot; a 100 ms target.
-        var clock = new FakeTimeProvider();
-        await using var rig = Rig.Create(
+        await using var rig = Rig.WithExactCost(
             new BatchingOptions { MaxBatchSize = 4, MaxWaitMs = 0, MaxConcurrentBatches = 1, TargetP95Ms = 100 },
-            model: new SimulatedModelOptions { CostPerBatch = TimeSpan.FromMilliseconds(20), Spend = cost => clock.Advance(cost) },
-            time: clock,
+            TimeSpan.FromMilliseconds(20),
             slots: 1);
         for (var round = 0; round < 8; round++)
         {
